@@ -1,0 +1,5 @@
+import type { Command } from "../command.ts";
+import { ingestCommand } from "./ingest.ts";
+
+/** Every sub-command, in the order `quarry --help` lists them. Add new commands here. */
+export const COMMANDS: Command[] = [ingestCommand];

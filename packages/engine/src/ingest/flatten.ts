@@ -1,0 +1,42 @@
+import type { FieldValue, FlatFields } from "../store/types.ts";
+
+/** Deeper nesting than this is kept as JSON text in one field instead of being flattened. */
+export const MAX_FLATTEN_DEPTH = 64;
+
+/**
+ * Flattens nested JSON objects into dotted field names; arrays become multi-value fields (arrays
+ * of objects are kept as JSON text per element).
+ */
+export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", depth = 0): FlatFields {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    if (prefix) out[prefix] = toFieldValue(value);
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key in obj) {
+    const v = obj[key];
+    const name = prefix ? prefix + "." + key : key;
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      if (depth >= MAX_FLATTEN_DEPTH) out[name] = safeStringify(v);
+      else flattenJson(v, out, name, depth + 1);
+    } else {
+      out[name] = toFieldValue(v);
+    }
+  }
+  return out;
+}
+
+function toFieldValue(v: unknown): FieldValue {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === "object" ? safeStringify(x) : (x as FieldValue)));
+  if (typeof v === "object") return safeStringify(v);
+  return v as FieldValue;
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return "[unprintable: nested too deeply]";
+  }
+}

@@ -1,0 +1,42 @@
+import { ndjsonFormat } from "./ndjson.ts";
+import { textLinesFormat } from "./text-lines.ts";
+import type { BinaryFormat, Format, TextFormat } from "./types.ts";
+
+/**
+ * Every format the engine reads. Sniffing scores each against the head of a file and the best
+ * score wins; ties go to the earlier entry, so specific formats come before generic ones.
+ */
+export const TEXT_FORMATS: TextFormat[] = [ndjsonFormat, textLinesFormat];
+export const BINARY_FORMATS: BinaryFormat[] = [];
+
+export function allFormats(): Format[] {
+  return [...BINARY_FORMATS, ...TEXT_FORMATS];
+}
+
+/** The best text format for a decoded head, or null when none scores above 0. */
+export function sniffText(head: string): TextFormat | null {
+  let best: TextFormat | null = null;
+  let bestScore = 0;
+  for (const f of TEXT_FORMATS) {
+    const s = f.sniff(head);
+    if (s > bestScore) {
+      best = f;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/** The best binary format for raw leading bytes, or null. */
+export function sniffBinary(head: Uint8Array): BinaryFormat | null {
+  let best: BinaryFormat | null = null;
+  let bestScore = 0;
+  for (const f of BINARY_FORMATS) {
+    const s = f.sniff(head);
+    if (s > bestScore) {
+      best = f;
+      bestScore = s;
+    }
+  }
+  return best;
+}
