@@ -78,7 +78,7 @@ export type Source =
   /** SPL `| inputlookup name`. */
   | { kind: "lookupTable"; table: string }
   /** SPL `| tstats count ... by ...` over indexed fields; `where` filters events first. */
-  | { kind: "tstats"; where: Expr; aggregations: Aggregation[]; by: string[] };
+  | { kind: "tstats"; where: Expr; aggregations: Aggregation[]; by: string[]; spanMs?: number | null; prestats?: boolean };
 
 export interface SequenceStage {
   where: Expr;
@@ -111,8 +111,8 @@ export type Pipe =
   | { kind: "sort"; keys: SortKey[]; limit?: number }
   | { kind: "eval"; assignments: Array<{ field: string; expr: Expr }> }
   | { kind: "stats"; aggregations: Aggregation[]; by: string[]; mode: "stats" | "eventstats" | "streamstats" }
-  | { kind: "timechart"; spanMs: number | null; aggregations: Aggregation[]; by: string | null; limit: number; useOther: boolean }
-  | { kind: "chart"; aggregations: Aggregation[]; over: string; by: string | null; limit: number; useOther: boolean }
+  | { kind: "timechart"; spanMs: number | null; aggregations: Aggregation[]; by: string | null; limit: number; useOther: boolean; useNull?: boolean }
+  | { kind: "chart"; aggregations: Aggregation[]; over: string; by: string | null; limit: number; useOther: boolean; useNull?: boolean }
   | { kind: "top" | "rare"; fields: string[]; by: string[]; limit: number; showPercent: boolean; showCount: boolean }
   | { kind: "dedup"; fields: string[]; keepEmpty: boolean; consecutive: boolean }
   | { kind: "fields"; mode: "keep" | "remove"; patterns: string[] }
