@@ -1,12 +1,13 @@
 import { ndjsonFormat } from "./ndjson.ts";
 import { textLinesFormat } from "./text-lines.ts";
+import { xmlWinEventLogFormat } from "./xmlwineventlog.ts";
 import type { BinaryFormat, Format, TextFormat } from "./types.ts";
 
 /**
  * Every format the engine reads. Sniffing scores each against the head of a file and the best
  * score wins; ties go to the earlier entry, so specific formats come before generic ones.
  */
-export const TEXT_FORMATS: TextFormat[] = [ndjsonFormat, textLinesFormat];
+export const TEXT_FORMATS: TextFormat[] = [xmlWinEventLogFormat, ndjsonFormat, textLinesFormat];
 export const BINARY_FORMATS: BinaryFormat[] = [];
 
 export function allFormats(): Format[] {
