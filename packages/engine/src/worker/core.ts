@@ -1,0 +1,188 @@
+import { Dataset, columnOf, eventFields, valueAt } from "../store/dataset.ts";
+import { IngestJob, type IngestSummary } from "../ingest/job.ts";
+import { fieldStats, type FieldStat, type SegmentRows } from "../exec/field-stats.ts";
+import { histogram, type Histogram, type HistogramRequest } from "../exec/histogram.ts";
+import type { Segment } from "../store/types.ts";
+import type { DatasetStatus, EventDetail, EventPage, EventRow, LoadedFile, ViewRef } from "./protocol.ts";
+
+/** Characters of `_raw` sent per events-table row; the full text comes with `event`. */
+const RAW_PREVIEW = 2000;
+/** Largest page the events table may ask for. */
+const MAX_PAGE = 5000;
+
+/** Every event of the dataset in (time, seq) order, as parallel segment / row arrays. */
+interface MergedOrder {
+  segments: number;
+  seg: Uint32Array;
+  row: Uint32Array;
+  /** seq → position in the order + 1 (0 = unknown seq). */
+  bySeq: Uint32Array;
+}
+
+/**
+ * The engine as the worker sees it: one dataset per tab and the synchronous operations the
+ * protocol exposes. Nothing here knows about messages, so the CLI and tests call it directly.
+ */
+export class EngineCore {
+  dataset = new Dataset();
+  private files: LoadedFile[] = [];
+  private order: MergedOrder | null = null;
+
+  /** Starts loading a file; feed it bytes, then pass it to `finishIngest`. */
+  beginIngest(name: string): IngestJob {
+    return new IngestJob(this.dataset, name);
+  }
+
+  /** Ends a job: its segments join the dataset and the file is listed. */
+  finishIngest(job: IngestJob): IngestSummary {
+    const summary = job.end();
+    this.files.push({ name: summary.file, format: summary.format, bytes: summary.bytes, events: summary.events, problems: summary.problemTotal });
+    this.order = null;
+    return summary;
+  }
+
+  /** What is loaded now. */
+  status(): DatasetStatus {
+    const sourcetypes: Record<string, number> = {};
+    let earliest = Infinity;
+    let latest = -Infinity;
+    for (const s of this.dataset.segments) {
+      sourcetypes[s.sourcetype] = (sourcetypes[s.sourcetype] ?? 0) + s.rowCount;
+      for (let i = 0; i < s.rowCount; i++) {
+        // Rows are sorted with untimed (NaN) first, so the first timed row is the earliest.
+        if (!Number.isNaN(s.time[i]!)) {
+          earliest = Math.min(earliest, s.time[i]!);
+          break;
+        }
+      }
+      if (s.rowCount > 0 && !Number.isNaN(s.time[s.rowCount - 1]!)) latest = Math.max(latest, s.time[s.rowCount - 1]!);
+    }
+    return {
+      events: this.dataset.rowCount,
+      sourcetypes,
+      files: this.files.slice(),
+      earliest: Number.isFinite(earliest) ? earliest : null,
+      latest: Number.isFinite(latest) ? latest : null,
+      fields: this.dataset.fieldNames(),
+    };
+  }
+
+  /** Forgets everything loaded. */
+  reset(): DatasetStatus {
+    this.dataset = new Dataset();
+    this.files = [];
+    this.order = null;
+    return this.status();
+  }
+
+  /** The rows a view covers, per segment. */
+  rowsOf(view: ViewRef | undefined): SegmentRows[] {
+    const v = view ?? { kind: "all" };
+    switch (v.kind) {
+      case "all":
+        return this.dataset.segments.map((segment) => ({ segment, rows: null }));
+      case "result":
+        throw new Error(`unknown result handle ${v.handle}: run the query again`);
+    }
+  }
+
+  /** A page of events in (time, seq) order. */
+  events(view: ViewRef | undefined, offset: number, limit: number): EventPage {
+    const parts = this.rowsOf(view);
+    const order = this.mergedOrder(parts);
+    const total = order.seg.length;
+    const start = Math.max(0, Math.min(Math.floor(offset), total));
+    const end = Math.min(total, start + Math.max(0, Math.min(Math.floor(limit), MAX_PAGE)));
+    const rows: EventRow[] = [];
+    const segs = this.dataset.segments;
+    for (let i = start; i < end; i++) rows.push(rowOf(segs[order.seg[i]!]!, order.row[i]!));
+    return { total, offset: start, rows };
+  }
+
+  /** One event in full, by its ingest sequence number. */
+  event(seq: number): EventDetail | null {
+    const order = this.mergedOrder(this.rowsOf(undefined));
+    const pos = Number.isInteger(seq) && seq >= 0 && seq < order.bySeq.length ? order.bySeq[seq]! : 0;
+    if (pos === 0) return null;
+    const seg = this.dataset.segments[order.seg[pos - 1]!]!;
+    const row = order.row[pos - 1]!;
+    const t = seg.time[row]!;
+    return { seq, time: Number.isNaN(t) ? null : t, sourcetype: seg.sourcetype, fields: eventFields(seg, row), raw: seg.raw[row]! };
+  }
+
+  /** Field summaries of a view. */
+  fieldStats(view: ViewRef | undefined, top = 10): FieldStat[] {
+    return fieldStats(this.rowsOf(view), Math.min(Math.max(1, top), 100));
+  }
+
+  /** Time histogram of a view. */
+  histogram(view: ViewRef | undefined, req: HistogramRequest): Histogram {
+    return histogram(this.rowsOf(view), req);
+  }
+
+  /** Merges the sorted segments by (time, seq); cached until the dataset changes. */
+  private mergedOrder(parts: SegmentRows[]): MergedOrder {
+    const segments = this.dataset.segments.length;
+    if (this.order && this.order.segments === segments) return this.order;
+    this.order = mergeOrder(parts, this.dataset.nextSeq, segments);
+    return this.order;
+  }
+}
+
+function rowOf(seg: Segment, row: number): EventRow {
+  const t = seg.time[row]!;
+  const raw = seg.raw[row]!;
+  return {
+    seq: seg.seq[row]!,
+    time: Number.isNaN(t) ? null : t,
+    sourcetype: seg.sourcetype,
+    host: text(valueAt(columnOf(seg, "host"), row)),
+    source: text(valueAt(columnOf(seg, "source"), row)),
+    raw: raw.length > RAW_PREVIEW ? raw.slice(0, RAW_PREVIEW) : raw,
+  };
+}
+
+function text(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return Array.isArray(v) ? v.join(", ") : String(v);
+}
+
+/** (time, seq) sort key with untimed events first, as segments store them. */
+function timeKey(t: number): number {
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/** k-way merge of per-segment sorted rows; k (segments) is small, so a linear scan of heads is enough. */
+function mergeOrder(parts: SegmentRows[], seqCount: number, segments: number): MergedOrder {
+  let total = 0;
+  for (const p of parts) total += p.rows ? p.rows.length : p.segment.rowCount;
+  const seg = new Uint32Array(total);
+  const row = new Uint32Array(total);
+  const bySeq = new Uint32Array(seqCount);
+  const heads = new Uint32Array(parts.length);
+  const lens = parts.map((p) => (p.rows ? p.rows.length : p.segment.rowCount));
+  for (let out = 0; out < total; out++) {
+    let best = -1;
+    let bestT = 0;
+    let bestSeq = 0;
+    for (let k = 0; k < parts.length; k++) {
+      if (heads[k]! >= lens[k]!) continue;
+      const p = parts[k]!;
+      const r = p.rows ? p.rows[heads[k]!]! : heads[k]!;
+      const t = timeKey(p.segment.time[r]!);
+      const s = p.segment.seq[r]!;
+      if (best < 0 || t < bestT || (t === bestT && s < bestSeq)) {
+        best = k;
+        bestT = t;
+        bestSeq = s;
+      }
+    }
+    const p = parts[best]!;
+    const r = p.rows ? p.rows[heads[best]!]! : heads[best]!;
+    heads[best]!++;
+    seg[out] = p.segment.id;
+    row[out] = r;
+    bySeq[bestSeq] = out + 1;
+  }
+  return { segments, seg, row, bySeq };
+}

@@ -1,0 +1,88 @@
+import type { IngestJob } from "../ingest/job.ts";
+import type { EngineCore } from "./core.ts";
+import { CancelledError, type EngineApi, type EngineMethod, type IngestSource, type ProgressOf, type RequestOf, type ResultOf } from "./protocol.ts";
+
+/** What a handler gets besides its params: a progress sink and the cancel flag. */
+export interface CallContext<P> {
+  progress(p: P): void;
+  /** True once the caller cancelled; long handlers check it between batches. */
+  readonly cancelled: boolean;
+  /** Gives the worker's event loop a turn, so a cancel message can be read. */
+  yield(): Promise<void>;
+}
+
+/** One handler per protocol method, typed from `EngineApi`. */
+export type Handlers = {
+  [M in EngineMethod]: (params: RequestOf<M>, ctx: CallContext<ProgressOf<M>>) => ResultOf<M> | Promise<ResultOf<M>>;
+};
+
+/** Bytes fed to the parser between cancel checks when the source is an in-memory array. */
+const CHUNK = 1 << 20;
+/** Least time between two progress messages of one call. */
+const PROGRESS_MS = 50;
+
+/** The dispatch table over a core. Add a method to `EngineApi`, then its line here. */
+export function engineHandlers(core: EngineCore): Handlers {
+  return {
+    ingest: (p, ctx) => ingest(core, p.name, p.source, ctx),
+    status: () => core.status(),
+    reset: () => core.reset(),
+    events: (p) => core.events(p.view, p.offset, p.limit),
+    event: (p) => core.event(p.seq),
+    fieldStats: (p) => core.fieldStats(p.view, p.top),
+    histogram: (p) => core.histogram(p.view, p),
+  };
+}
+
+/** Streams one file's bytes into the core, reporting progress and stopping on cancel. */
+async function ingest(core: EngineCore, name: string, source: IngestSource, ctx: CallContext<ProgressOf<"ingest">>): Promise<ResultOf<"ingest">> {
+  const job = core.beginIngest(name);
+  let last = 0;
+  const feed = async (chunk: Uint8Array): Promise<void> => {
+    if (ctx.cancelled) throw new CancelledError(`loading ${name} was cancelled`);
+    job.write(chunk);
+    const now = Date.now();
+    if (now - last >= PROGRESS_MS) {
+      last = now;
+      ctx.progress(job.progress());
+      await ctx.yield();
+      if (ctx.cancelled) throw new CancelledError(`loading ${name} was cancelled`);
+    }
+  };
+  switch (source.kind) {
+    case "bytes":
+      for (let i = 0; i < source.bytes.length; i += CHUNK) await feed(source.bytes.subarray(i, i + CHUNK));
+      break;
+    case "blob":
+      await pump(source.blob.stream(), feed);
+      break;
+    case "url": {
+      const res = await fetch(source.url);
+      if (!res.ok || !res.body) throw new Error(`could not fetch ${source.url}: HTTP ${res.status}`);
+      await pump(res.body, feed);
+      break;
+    }
+  }
+  return finish(core, job, ctx);
+}
+
+function finish(core: EngineCore, job: IngestJob, ctx: CallContext<ProgressOf<"ingest">>): ResultOf<"ingest"> {
+  const summary = core.finishIngest(job);
+  ctx.progress(job.progress());
+  return summary;
+}
+
+async function pump(stream: ReadableStream<Uint8Array>, feed: (chunk: Uint8Array) => Promise<void>): Promise<void> {
+  const reader = stream.getReader();
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await feed(value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+export type { EngineApi };

@@ -1,0 +1,141 @@
+import type { IngestProgress, IngestSummary } from "../ingest/job.ts";
+import type { FieldStat } from "../exec/field-stats.ts";
+import type { Histogram, HistogramRequest } from "../exec/histogram.ts";
+import type { Scalar } from "../store/types.ts";
+
+/**
+ * The engine worker protocol, declared once. Each method names its request (`req`), its result
+ * (`res`) and what it streams while running (`progress`, `never` when it streams nothing). The
+ * client proxy and the worker's dispatch table are both typed from this interface, so adding a
+ * method here is the only list to edit besides its handler.
+ */
+export interface EngineApi {
+  /** Loads one file into the tab's dataset; streams bytes read / events / problems. */
+  ingest: { req: { name: string; source: IngestSource }; res: IngestSummary; progress: IngestProgress };
+  /** What is loaded: files, counts per sourcetype, time span, field names. */
+  status: { req: Record<string, never>; res: DatasetStatus; progress: never };
+  /** Forgets every loaded file. */
+  reset: { req: Record<string, never>; res: DatasetStatus; progress: never };
+  /** A page of the current result's events (all events when no query has run), in (time, seq) order. */
+  events: { req: { view?: ViewRef; offset: number; limit: number }; res: EventPage; progress: never };
+  /** One event in full: every field and the raw text. */
+  event: { req: { seq: number }; res: EventDetail | null; progress: never };
+  /** Coverage, top values and numeric summaries of every field of the current result. */
+  fieldStats: { req: { view?: ViewRef; top?: number }; res: FieldStat[]; progress: never };
+  /** Event counts over time, optionally split by a field. */
+  histogram: { req: { view?: ViewRef } & HistogramRequest; res: Histogram; progress: never };
+}
+
+/** Every method name of the protocol. */
+export type EngineMethod = keyof EngineApi;
+export type RequestOf<M extends EngineMethod> = EngineApi[M]["req"];
+export type ResultOf<M extends EngineMethod> = EngineApi[M]["res"];
+export type ProgressOf<M extends EngineMethod> = EngineApi[M]["progress"];
+
+/** Where the bytes of a file come from; all are read inside the worker, never on the main thread. */
+export type IngestSource =
+  | { kind: "blob"; blob: Blob }
+  /** Fetched by the worker (same origin: the sample dataset). */
+  | { kind: "url"; url: string }
+  | { kind: "bytes"; bytes: Uint8Array };
+
+/** Names which rows a call works on. Absent = every loaded event; later: a query result handle. */
+export type ViewRef = { kind: "all" } | { kind: "result"; handle: number };
+
+export interface LoadedFile {
+  name: string;
+  format: string | null;
+  bytes: number;
+  events: number;
+  problems: number;
+}
+
+export interface DatasetStatus {
+  events: number;
+  sourcetypes: Record<string, number>;
+  files: LoadedFile[];
+  /** Earliest and latest event time in ms (null when nothing has a time). */
+  earliest: number | null;
+  latest: number | null;
+  fields: string[];
+}
+
+/** One row of the events table: enough to draw the row, not the whole event. */
+export interface EventRow {
+  seq: number;
+  time: number | null;
+  sourcetype: string;
+  host: string | null;
+  source: string | null;
+  /** The raw text, cut to a display length. */
+  raw: string;
+}
+
+export interface EventPage {
+  total: number;
+  offset: number;
+  rows: EventRow[];
+}
+
+export interface EventDetail {
+  seq: number;
+  time: number | null;
+  sourcetype: string;
+  fields: Record<string, Scalar | Scalar[]>;
+  raw: string;
+}
+
+/** An error as it crosses the worker boundary; the client rebuilds an Error from it. */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** QueryError extras, so the editor can place markers. */
+  span?: { start: number; end: number };
+  expected?: string[];
+}
+
+/** Messages from the app to the worker. */
+export type ToWorker =
+  | { id: number; kind: "call"; method: EngineMethod; params: unknown }
+  | { id: number; kind: "cancel" };
+
+/** Messages from the worker to the app. */
+export type FromWorker =
+  | { id: number; kind: "result"; result: unknown }
+  | { id: number; kind: "error"; error: WireError }
+  | { id: number; kind: "progress"; progress: unknown };
+
+/** Thrown (and rebuilt on the client) when a call was cancelled. */
+export class CancelledError extends Error {
+  override readonly name = "CancelledError";
+  constructor(message = "cancelled") {
+    super(message);
+  }
+}
+
+/** Turns any thrown value into its wire form. */
+export function toWireError(e: unknown): WireError {
+  if (e instanceof Error) {
+    const out: WireError = { name: e.name, message: e.message };
+    if (e.stack) out.stack = e.stack;
+    const extra = e as { span?: { start: number; end: number }; expected?: string[] };
+    if (extra.span && typeof extra.span.start === "number") out.span = { start: extra.span.start, end: extra.span.end };
+    if (Array.isArray(extra.expected)) out.expected = extra.expected.slice(0, 50);
+    return out;
+  }
+  return { name: "Error", message: String(e) };
+}
+
+/** An Error rebuilt from its wire form, keeping name, stack and query span. */
+export class EngineError extends Error {
+  readonly span?: { start: number; end: number };
+  readonly expected?: string[];
+  constructor(w: WireError) {
+    super(w.message);
+    this.name = w.name;
+    if (w.stack) this.stack = w.stack;
+    if (w.span) this.span = w.span;
+    if (w.expected) this.expected = w.expected;
+  }
+}
