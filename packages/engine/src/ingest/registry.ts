@@ -1,3 +1,4 @@
+import { evtxFormat } from "./evtx/format.ts";
 import { ndjsonFormat } from "./ndjson.ts";
 import { textLinesFormat } from "./text-lines.ts";
 import { xmlWinEventLogFormat } from "./xmlwineventlog.ts";
@@ -8,7 +9,7 @@ import type { BinaryFormat, Format, TextFormat } from "./types.ts";
  * score wins; ties go to the earlier entry, so specific formats come before generic ones.
  */
 export const TEXT_FORMATS: TextFormat[] = [xmlWinEventLogFormat, ndjsonFormat, textLinesFormat];
-export const BINARY_FORMATS: BinaryFormat[] = [];
+export const BINARY_FORMATS: BinaryFormat[] = [evtxFormat];
 
 export function allFormats(): Format[] {
   return [...BINARY_FORMATS, ...TEXT_FORMATS];
