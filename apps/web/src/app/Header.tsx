@@ -1,0 +1,47 @@
+import { useEngine, useEngineState } from "../engine/hooks.ts";
+import { formatCount } from "./format.ts";
+import { settings, type QueryLanguage } from "./settings.ts";
+import { useStore } from "./store.ts";
+
+/** Top bar: product name, what is loaded, engine health, language switch, theme. */
+export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: () => void }) {
+  const s = useStore(settings);
+  const state = useEngineState();
+  const status = useEngine("status", {}, state.kind === "ready");
+  const setLang = (lang: QueryLanguage) => settings.set((p) => ({ ...p, lang }));
+  return (
+    <header className="header">
+      <div className="brand">
+        <span className="logo" aria-hidden>◆</span> Quarry
+      </div>
+      <div className="dataset-status" data-testid="dataset-status">
+        {state.kind === "dead" ? (
+          <span className="bad">
+            Engine stopped: {state.reason}{" "}
+            <button type="button" onClick={onRestart}>Restart engine</button>
+          </span>
+        ) : status.data && status.data.events > 0 ? (
+          <span>
+            <b>{formatCount(status.data.events)}</b> events · {status.data.files.length} file{status.data.files.length === 1 ? "" : "s"} ·{" "}
+            {Object.keys(status.data.sourcetypes).length} sourcetype{Object.keys(status.data.sourcetypes).length === 1 ? "" : "s"}
+          </span>
+        ) : (
+          <span className="muted">No data loaded</span>
+        )}
+      </div>
+      <div className="header-tools">
+        <div className="segmented" role="radiogroup" aria-label="Query language">
+          {(["eql", "spl"] as const).map((l) => (
+            <button key={l} type="button" role="radio" aria-checked={s.lang === l} className={s.lang === l ? "on" : ""} data-testid={`lang-${l}`} onClick={() => setLang(l)}>
+              {l.toUpperCase()}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="ghost" title="Switch theme" onClick={() => settings.set((p) => ({ ...p, theme: p.theme === "dark" ? "light" : "dark" }))}>
+          {s.theme === "dark" ? "☾" : "☀"}
+        </button>
+        <button type="button" className="ghost" title="Keyboard shortcuts (?)" onClick={onHelp}>?</button>
+      </div>
+    </header>
+  );
+}

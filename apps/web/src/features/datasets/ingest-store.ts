@@ -1,0 +1,137 @@
+import type { EngineClient, IngestSource, IngestSummary } from "@quarry/engine";
+import { createStore } from "../../app/store.ts";
+
+export type JobState = "queued" | "loading" | "done" | "failed" | "cancelled";
+
+/** One file being (or having been) loaded. */
+export interface FileJob {
+  id: number;
+  name: string;
+  /** Size in bytes when known up front (File, sample index), else null. */
+  size: number | null;
+  state: JobState;
+  bytes: number;
+  events: number;
+  problems: number;
+  summary: IngestSummary | null;
+  error: string | null;
+}
+
+interface Entry {
+  source: IngestSource;
+  abort: AbortController;
+}
+
+/**
+ * The load queue. Files load one after another (so ingest order, the EQL tiebreaker, matches
+ * the CLI's), each with live progress and its own cancel. Sources of loaded files are kept so a
+ * restarted engine can load them again.
+ */
+export class IngestQueue {
+  readonly jobs = createStore<FileJob[]>([]);
+  private nextId = 1;
+  private readonly entries = new Map<number, Entry>();
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly engine: EngineClient,
+    private readonly onLoaded: () => void,
+  ) {}
+
+  /** Queues files (from a drop or the picker). */
+  addFiles(files: File[]): void {
+    for (const f of files) this.enqueue(f.name, f.size, { kind: "blob", blob: f });
+  }
+
+  /** Queues a file the worker fetches from this origin. */
+  addUrl(name: string, url: string, size: number | null): void {
+    this.enqueue(name, size, { kind: "url", url });
+  }
+
+  /** Stops a queued or running load; a running one leaves nothing half-loaded. */
+  cancel(id: number): void {
+    this.entries.get(id)?.abort.abort();
+    this.update(id, (j) => (j.state === "queued" ? { ...j, state: "cancelled" } : j));
+  }
+
+  /** Forgets every file, in the engine too. */
+  async clear(): Promise<void> {
+    for (const e of this.entries.values()) e.abort.abort();
+    this.entries.clear();
+    this.jobs.set([]);
+    await this.engine.call("reset", {});
+    this.onLoaded();
+  }
+
+  /** Loads every finished file again into a fresh engine (after a crash). */
+  reloadAll(): void {
+    const done = this.jobs.get().filter((j) => j.state === "done");
+    this.jobs.set([]);
+    for (const j of done) {
+      const e = this.entries.get(j.id);
+      if (e) this.enqueue(j.name, j.size, e.source);
+    }
+  }
+
+  private enqueue(name: string, size: number | null, source: IngestSource): void {
+    const id = this.nextId++;
+    const entry: Entry = { source, abort: new AbortController() };
+    this.entries.set(id, entry);
+    this.jobs.set((js) => [...js, { id, name, size, state: "queued", bytes: 0, events: 0, problems: 0, summary: null, error: null }]);
+    this.chain = this.chain.then(() => this.run(id, name, entry));
+  }
+
+  private async run(id: number, name: string, entry: Entry): Promise<void> {
+    if (entry.abort.signal.aborted) return;
+    this.update(id, (j) => ({ ...j, state: "loading" }));
+    try {
+      const summary = await this.engine.call("ingest", { name, source: entry.source }, {
+        signal: entry.abort.signal,
+        onProgress: (p) => this.update(id, (j) => ({ ...j, bytes: p.bytes, events: p.events, problems: p.problems })),
+      });
+      this.update(id, (j) => ({ ...j, state: "done", bytes: summary.bytes, events: summary.events, problems: summary.problemTotal, summary, size: j.size ?? summary.bytes }));
+      this.onLoaded();
+    } catch (e) {
+      const err = e as Error;
+      const cancelled = err.name === "CancelledError";
+      if (!cancelled) this.entries.delete(id);
+      this.update(id, (j) => ({ ...j, state: cancelled ? "cancelled" : "failed", error: cancelled ? null : err.message }));
+    }
+  }
+
+  private update(id: number, fn: (j: FileJob) => FileJob): void {
+    this.jobs.set((js) => js.map((j) => (j.id === id ? fn(j) : j)));
+  }
+}
+
+/** One entry of `public/sample/index.json`. */
+export interface SampleFile {
+  name: string;
+  url: string;
+  size: number | null;
+}
+
+/**
+ * Reads the sample index. Accepts a list of names or `{files: [...]}` whose entries are names or
+ * `{name|path|file, bytes|size}` objects; anything else is an error naming what was found.
+ */
+export function parseSampleIndex(json: unknown, base: string): SampleFile[] {
+  const list = Array.isArray(json) ? json : json && typeof json === "object" && Array.isArray((json as { files?: unknown }).files) ? (json as { files: unknown[] }).files : null;
+  if (!list) throw new Error("sample/index.json has no list of files");
+  return list.map((entry, i) => {
+    if (typeof entry === "string") return { name: baseName(entry), url: new URL(entry, base).href, size: null };
+    if (entry && typeof entry === "object") {
+      const o = entry as Record<string, unknown>;
+      const path = [o.path, o.file, o.name].find((v): v is string => typeof v === "string");
+      if (path) {
+        const size = [o.bytes, o.size].find((v): v is number => typeof v === "number") ?? null;
+        return { name: typeof o.name === "string" ? baseName(o.name) : baseName(path), url: new URL(path, base).href, size };
+      }
+    }
+    throw new Error(`sample/index.json: entry ${i + 1} names no file`);
+  });
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
