@@ -1,3 +1,4 @@
+import { Gunzip, Unzip, UnzipInflate } from "fflate";
 import { aliasesFor, normalizeEvent } from "../normalize/index.ts";
 import type { Dataset } from "../store/dataset.ts";
 import type { SegmentBuilder } from "../store/segment-builder.ts";
@@ -9,6 +10,8 @@ import type { BinaryParser, ParsedEvent, ParseProblem, ParseSink, TextParser } f
 const SNIFF_BYTES = 64 * 1024;
 /** Problems kept as examples per file; every problem is still counted. */
 const MAX_EXAMPLES = 50;
+/** Archives inside archives deeper than this are reported, not opened (zip bombs). */
+const MAX_ARCHIVE_DEPTH = 3;
 
 /** What one file gave: counts, the format, and its problems. */
 export interface IngestSummary {
@@ -22,6 +25,8 @@ export interface IngestSummary {
   /** Every problem counted by reason (the text before the first colon). */
   problemCounts: Record<string, number>;
   problemTotal: number;
+  /** For a .zip: one summary per member file (`archive.zip/member`). */
+  members?: IngestSummary[];
 }
 
 /** Live progress of a job. */
@@ -32,43 +37,120 @@ export interface IngestProgress {
   problems: number;
 }
 
+/** What a file (or archive member) reports to its job. */
+interface FeedHost {
+  event(e: ParsedEvent, source: string): void;
+  problem(p: IngestProblem): void;
+}
+
 /**
  * Loads one file into a dataset. Synchronous and streaming: feed byte chunks in order with
  * `write`, then call `end`. The caller (worker, CLI) reads the file and checks for cancel
  * between chunks. Segments are added to the dataset only at `end`, so a cancelled job leaves
- * nothing half-loaded.
+ * nothing half-loaded. Gzip and zip are recognised by their magic bytes and unpacked as they
+ * stream; each zip member is ingested as its own file named `archive.zip/member`.
  */
 export class IngestJob {
-  private head: Uint8Array[] = [];
-  private headBytes = 0;
-  private bytes = 0;
-  private events = 0;
-  private parser: { write(chunk: Uint8Array): void; end(): void } | null = null;
-  private format: string | null = null;
-  private rejected = false;
   private readonly builders = new Map<string, SegmentBuilder>();
   private readonly problems: IngestProblem[] = [];
   private readonly problemCounts: Record<string, number> = {};
   private problemTotal = 0;
-  private readonly sink: ParseSink;
+  private readonly root: FileFeed;
 
   constructor(
     private readonly dataset: Dataset,
     readonly fileName: string,
   ) {
-    this.sink = {
-      event: (e) => this.addEvent(e),
+    const host: FeedHost = {
+      event: (e, source) => this.addEvent(e, source),
       problem: (p) => this.addProblem(p),
     };
+    this.root = new FileFeed(host, fileName, 0, null);
   }
 
   progress(): IngestProgress {
-    return { file: this.fileName, bytes: this.bytes, events: this.events, problems: this.problemTotal };
+    return { file: this.fileName, bytes: this.root.bytes, events: this.root.events, problems: this.problemTotal };
+  }
+
+  write(chunk: Uint8Array): void {
+    this.root.write(chunk);
+  }
+
+  /** Finishes the file and adds its segments to the dataset. */
+  end(): IngestSummary {
+    this.root.end();
+    for (const b of this.builders.values()) this.dataset.addSegment(b);
+    const summary = this.root.summary();
+    summary.problems = this.problems;
+    summary.problemCounts = this.problemCounts;
+    summary.problemTotal = this.problemTotal;
+    return summary;
+  }
+
+  private addEvent(e: ParsedEvent, source: string): void {
+    normalizeEvent(e);
+    const fields = e.fields;
+    fields.sourcetype = e.sourcetype;
+    fields.source = e.source ?? source;
+    if (e.host !== undefined) fields.host = e.host;
+    if (e.index !== undefined) fields.index = e.index;
+    let b = this.builders.get(e.sourcetype);
+    if (!b) {
+      b = this.dataset.builder(e.sourcetype, aliasesFor(e.sourcetype));
+      this.builders.set(e.sourcetype, b);
+    }
+    b.add(e.time, this.dataset.nextSeq++, e.raw, fields);
+  }
+
+  private addProblem(p: IngestProblem): void {
+    this.problemTotal++;
+    const key = problemKey(p.reason);
+    this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
+    if (this.problems.length < MAX_EXAMPLES) this.problems.push(p);
+  }
+}
+
+/** The reason's category: the text before its first colon. */
+function problemKey(reason: string): string {
+  const colon = reason.indexOf(":");
+  return colon > 0 ? reason.slice(0, colon) : reason;
+}
+
+/**
+ * One logical file: sniffs its head, then streams into a parser. A gzip or zip file gets an
+ * unpacking parser whose output feeds child feeds, so archives nest naturally.
+ */
+class FileFeed implements BinaryParser {
+  bytes = 0;
+  events = 0;
+  format: string | null = null;
+  readonly sourcetypes: Record<string, number> = {};
+  readonly members: FileFeed[] = [];
+  private readonly problems: IngestProblem[] = [];
+  private readonly problemCounts: Record<string, number> = {};
+  private problemTotal = 0;
+  private head: Uint8Array[] = [];
+  private headBytes = 0;
+  private parser: BinaryParser | null = null;
+  private rejected = false;
+  private ended = false;
+  private readonly sink: ParseSink;
+
+  constructor(
+    private readonly host: FeedHost,
+    readonly name: string,
+    private readonly depth: number,
+    private readonly parent: FileFeed | null,
+  ) {
+    this.sink = {
+      event: (e) => this.onEvent(e),
+      problem: (p) => this.problem(p),
+    };
   }
 
   write(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    if (this.rejected) return;
+    if (this.rejected || this.ended) return;
     if (this.parser) {
       this.parser.write(chunk);
       return;
@@ -78,25 +160,51 @@ export class IngestJob {
     if (this.headBytes >= SNIFF_BYTES) this.start();
   }
 
-  /** Finishes the file and adds its segments to the dataset. */
-  end(): IngestSummary {
+  end(): void {
+    if (this.ended) return;
     if (!this.parser && !this.rejected) this.start();
+    this.ended = true;
     this.parser?.end();
-    const sourcetypes: Record<string, number> = {};
-    for (const [st, b] of this.builders) {
-      sourcetypes[st] = (sourcetypes[st] ?? 0) + b.rowCount;
-      this.dataset.addSegment(b);
-    }
-    return {
-      file: this.fileName,
+  }
+
+  summary(): IngestSummary {
+    const s: IngestSummary = {
+      file: this.name,
       format: this.format,
       bytes: this.bytes,
       events: this.events,
-      sourcetypes,
+      sourcetypes: this.sourcetypes,
       problems: this.problems,
       problemCounts: this.problemCounts,
       problemTotal: this.problemTotal,
     };
+    if (this.members.length > 0) s.members = this.members.map((m) => m.summary());
+    return s;
+  }
+
+  /** Records a problem of this file (and counts it in every enclosing archive). */
+  problem(p: ParseProblem): void {
+    const full: IngestProblem = { file: this.name, ...p };
+    this.host.problem(full);
+    this.countProblem(full, problemKey(p.reason));
+  }
+
+  private countProblem(p: IngestProblem, key: string): void {
+    this.problemTotal++;
+    this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
+    if (this.problems.length < MAX_EXAMPLES) this.problems.push(p);
+    this.parent?.countProblem(p, key);
+  }
+
+  private countEvent(sourcetype: string): void {
+    this.events++;
+    this.sourcetypes[sourcetype] = (this.sourcetypes[sourcetype] ?? 0) + 1;
+    this.parent?.countEvent(sourcetype);
+  }
+
+  private onEvent(e: ParsedEvent): void {
+    this.host.event(e, this.name);
+    this.countEvent(e.sourcetype);
   }
 
   private start(): void {
@@ -106,66 +214,170 @@ export class IngestJob {
       this.reject("empty file: no events");
       return;
     }
-    const binary = sniffBinary(head);
-    if (binary) {
-      this.format = binary.name;
-      this.parser = binary.open(this.sink, { fileName: this.fileName });
-    } else {
-      const decoder = new TextDecoder("utf-8", { fatal: false });
-      const sniffText0 = decoder.decode(head.subarray(0, Math.min(head.length, SNIFF_BYTES)), { stream: true });
-      if (looksBinary(sniffText0)) {
-        const names = allFormats().map((f) => f.description).join("; ");
-        this.reject(`unknown format: binary data that is none of the supported formats (${names})`);
+    const archive = archiveKind(head);
+    if (archive) {
+      if (this.depth >= MAX_ARCHIVE_DEPTH) {
+        this.reject(`archive nested too deep: ${archive} inside ${this.depth} archives is not opened`);
         return;
       }
-      const text = sniffText(sniffText0);
-      if (!text) {
-        this.reject("unknown format");
-        return;
-      }
-      this.format = text.name;
-      this.parser = textAdapter(text.open(this.sink, { fileName: this.fileName }), (offset) =>
-        this.addProblem({ offset, reason: "invalid UTF-8: bytes replaced with U+FFFD" }),
-      );
+      this.parser = archive === "gzip" ? this.gunzip() : this.unzip();
       this.parser.write(head);
       return;
     }
+    const binary = sniffBinary(head);
+    if (binary) {
+      this.format = binary.name;
+      this.parser = binary.open(this.sink, { fileName: this.name });
+      this.parser.write(head);
+      return;
+    }
+    const encoding = textEncoding(head);
+    const decoder = new TextDecoder(encoding, { fatal: false });
+    const sniffed = decoder.decode(head.subarray(0, Math.min(head.length, SNIFF_BYTES)), { stream: true });
+    if (looksBinary(sniffed)) {
+      const names = allFormats().map((f) => f.description).join("; ");
+      this.reject(`unknown format: binary data that is none of the supported formats (${names}; .gz and .zip archives of them)`);
+      return;
+    }
+    const text = sniffText(sniffed);
+    if (!text) {
+      this.reject("unknown format");
+      return;
+    }
+    this.format = text.name;
+    this.parser = textAdapter(text.open(this.sink, { fileName: this.name }), encoding, (offset) =>
+      this.problem({ offset, reason: "invalid UTF-8: bytes replaced with U+FFFD" }),
+    );
     this.parser.write(head);
   }
 
   private reject(reason: string): void {
     this.rejected = true;
-    this.addProblem({ offset: 0, reason });
+    this.problem({ offset: 0, reason });
   }
 
-  private addEvent(e: ParsedEvent): void {
-    normalizeEvent(e);
-    const fields = e.fields;
-    fields.sourcetype = e.sourcetype;
-    fields.source = e.source ?? this.fileName;
-    if (e.host !== undefined) fields.host = e.host;
-    if (e.index !== undefined) fields.index = e.index;
-    let b = this.builders.get(e.sourcetype);
-    if (!b) {
-      b = this.dataset.builder(e.sourcetype, aliasesFor(e.sourcetype));
-      this.builders.set(e.sourcetype, b);
-    }
-    b.add(e.time, this.dataset.nextSeq++, e.raw, fields);
-    this.events++;
+  /** Streams gzip (all members) into one child feed of the same name. */
+  private gunzip(): BinaryParser {
+    const child = new FileFeed(this.host, this.name, this.depth + 1, this);
+    let inflated = 0;
+    let compressed = 0;
+    let broken = false;
+    const gz = new Gunzip((data) => {
+      inflated += data.length;
+      child.write(data);
+    });
+    const fail = (err: unknown, atEnd: boolean) => {
+      broken = true;
+      const why = err instanceof Error ? err.message : String(err);
+      this.problem({
+        offset: compressed,
+        reason: `bad gzip: ${why}${atEnd ? " (truncated?)" : ""}; ${inflated} bytes were unpacked before it`,
+      });
+    };
+    return {
+      write: (chunk) => {
+        if (broken) return;
+        try {
+          gz.push(chunk);
+          compressed += chunk.length;
+        } catch (err) {
+          fail(err, false);
+        }
+      },
+      end: () => {
+        if (!broken) {
+          try {
+            gz.push(new Uint8Array(0), true);
+          } catch (err) {
+            fail(err, true);
+          }
+        }
+        child.end();
+        this.format = "gzip" + (child.format ? "+" + child.format : "");
+      },
+    };
   }
 
-  private addProblem(p: ParseProblem): void {
-    this.problemTotal++;
-    const colon = p.reason.indexOf(":");
-    const key = colon > 0 ? p.reason.slice(0, colon) : p.reason;
-    this.problemCounts[key] = (this.problemCounts[key] ?? 0) + 1;
-    if (this.problems.length < MAX_EXAMPLES) this.problems.push({ file: this.fileName, ...p });
+  /** Streams a zip archive; every member is its own file, `archive.zip/member`. */
+  private unzip(): BinaryParser {
+    this.format = "zip";
+    let compressed = 0;
+    let broken = false;
+    const open = new Set<FileFeed>();
+    const uz = new Unzip((file) => {
+      if (file.name.endsWith("/")) return;
+      const child = new FileFeed(this.host, `${this.name}/${file.name}`, this.depth + 1, this);
+      this.members.push(child);
+      open.add(child);
+      file.ondata = (err, data, final) => {
+        if (err) {
+          child.problem({ offset: 0, reason: `bad zip member: ${err.message}` });
+          open.delete(child);
+          child.end();
+          return;
+        }
+        child.write(data);
+        if (final) {
+          open.delete(child);
+          child.end();
+        }
+      };
+      try {
+        file.start();
+      } catch (e) {
+        child.problem({ offset: 0, reason: `bad zip member: ${(e as Error).message}` });
+        open.delete(child);
+        child.end();
+      }
+    });
+    uz.register(UnzipInflate);
+    return {
+      write: (chunk) => {
+        if (broken) return;
+        try {
+          uz.push(chunk);
+          compressed += chunk.length;
+        } catch (err) {
+          broken = true;
+          this.problem({ offset: compressed, reason: `bad zip: ${(err as Error).message}` });
+        }
+      },
+      end: () => {
+        if (!broken) {
+          try {
+            uz.push(new Uint8Array(0), true);
+          } catch (err) {
+            this.problem({ offset: compressed, reason: `bad zip: ${(err as Error).message}` });
+          }
+        }
+        for (const child of open) {
+          child.problem({ offset: child.bytes, reason: "truncated zip member: the archive ends inside it" });
+          child.end();
+        }
+        if (this.members.length === 0) this.problem({ offset: 0, reason: "empty zip: no member files" });
+      },
+    };
   }
 }
 
-/** Wraps a text parser so it takes bytes: streaming UTF-8 decode, reporting replaced bytes. */
-function textAdapter(parser: TextParser, onInvalid: (offset: number) => void): BinaryParser {
-  const decoder = new TextDecoder("utf-8", { fatal: false });
+function archiveKind(head: Uint8Array): "gzip" | "zip" | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6)) {
+    return "zip";
+  }
+  return null;
+}
+
+/** UTF-16 when the file has its byte-order mark (Windows exports), else UTF-8. */
+function textEncoding(head: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  return "utf-8";
+}
+
+/** Wraps a text parser so it takes bytes: streaming decode, reporting replaced (invalid) bytes. */
+function textAdapter(parser: TextParser, encoding: string, onInvalid: (offset: number) => void): BinaryParser {
+  const decoder = new TextDecoder(encoding, { fatal: false });
   let offset = 0;
   return {
     write(chunk) {

@@ -1,14 +1,24 @@
+import { esBulkFormat } from "./es-bulk.ts";
+import { jsonArrayFormat } from "./json-array.ts";
 import { evtxFormat } from "./evtx/format.ts";
 import { ndjsonFormat } from "./ndjson.ts";
 import { textLinesFormat } from "./text-lines.ts";
 import { xmlWinEventLogFormat } from "./xmlwineventlog.ts";
+import { zeekTsvFormat } from "./zeek-tsv.ts";
 import type { BinaryFormat, Format, TextFormat } from "./types.ts";
 
 /**
  * Every format the engine reads. Sniffing scores each against the head of a file and the best
  * score wins; ties go to the earlier entry, so specific formats come before generic ones.
  */
-export const TEXT_FORMATS: TextFormat[] = [xmlWinEventLogFormat, ndjsonFormat, textLinesFormat];
+export const TEXT_FORMATS: TextFormat[] = [
+  xmlWinEventLogFormat,
+  zeekTsvFormat,
+  esBulkFormat,
+  ndjsonFormat,
+  jsonArrayFormat,
+  textLinesFormat,
+];
 export const BINARY_FORMATS: BinaryFormat[] = [evtxFormat];
 
 export function allFormats(): Format[] {
