@@ -1,0 +1,311 @@
+import { columnOf } from "../store/dataset.ts";
+import type { Dataset } from "../store/dataset.ts";
+import { EventKind, eventKinds } from "./event-kind.ts";
+import { baseName, logicalColumn, numbersOf, ValueCoder } from "./fields.ts";
+import { PairCounter, PairInterner } from "./pair-counter.ts";
+import { BATCH_ROWS, scopedSegments, type ViewScope } from "./scope.ts";
+
+/** A node of a Sankey diagram. */
+export interface SankeyNode {
+  id: number;
+  /** What to draw: a field value, or "name (pid)" for processes. */
+  label: string;
+  /** Which column of a two-field diagram the node sits in. */
+  side: "source" | "target" | "process";
+  /** The value to filter or pivot on (a field value; the pid for processes). */
+  value: string;
+  /** The field `value` belongs to, for filter/pivot actions. */
+  field: string | null;
+  host: string | null;
+  pid: number | null;
+  /** Process name (lower-cased basename), processes only. */
+  name: string | null;
+  /** Events flowing in / out through the shown links. */
+  in: number;
+  out: number;
+  /** The "other" bucket that gathers flows left out. */
+  other: boolean;
+}
+
+export interface SankeyLink {
+  source: number;
+  target: number;
+  count: number;
+  other: boolean;
+}
+
+/** A Sankey diagram ready to draw, with what was left out. */
+export interface SankeyResult {
+  kind: "fields" | "process";
+  sourceField: string;
+  targetField: string;
+  nodes: SankeyNode[];
+  links: SankeyLink[];
+  /** Events that had both ends. */
+  events: number;
+  /** Distinct flows found. */
+  flows: number;
+  shownFlows: number;
+  /** Flows folded into the "other" bucket, and their events. */
+  omittedFlows: number;
+  omittedEvents: number;
+  /** Links dropped because they closed a cycle (pid reuse), which a Sankey cannot draw. */
+  cycleLinks: number;
+  /** A sentence saying what was left out, or null when everything is shown. */
+  note: string | null;
+}
+
+export interface SankeyOptions {
+  /** Most flows drawn; the rest go to "other" (default 40). */
+  maxFlows?: number;
+}
+
+const DEFAULT_MAX_FLOWS = 40;
+
+/** Flows from the values of one field to the values of another (src → dest, process → dest_port) over a scope. */
+export function fieldSankey(ds: Dataset, scope: ViewScope, sourceField: string, targetField: string, opts: SankeyOptions = {}): SankeyResult {
+  const src = new ValueCoder();
+  const dst = new ValueCoder();
+  const pairs = new PairCounter(1024);
+  let events = 0;
+  for (const { seg, rows } of scopedSegments(ds, scope)) {
+    const a = columnOf(seg, sourceField);
+    const b = columnOf(seg, targetField);
+    if (!a || !b) continue;
+    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+      scope.cancel?.();
+      const batch = rows.subarray(start, start + BATCH_ROWS);
+      const ca = src.codes(a, batch);
+      const cb = dst.codes(b, batch);
+      for (let i = 0; i < batch.length; i++) {
+        if (ca[i] === 0 || cb[i] === 0) continue;
+        pairs.add(ca[i], cb[i]);
+        events++;
+      }
+    }
+  }
+  const nodeOf = (side: "source" | "target", code: number): NodeSeed => ({
+    key: (side === "source" ? "s:" : "t:") + code,
+    label: (side === "source" ? src : dst).values[code],
+    side,
+    value: (side === "source" ? src : dst).values[code],
+    field: side === "source" ? sourceField : targetField,
+    host: null,
+    pid: null,
+    name: null,
+  });
+  return assemble("fields", sourceField, targetField, pairs, events, (a) => nodeOf("source", a), (b) => nodeOf("target", b), opts);
+}
+
+/**
+ * ParentProcessId → ProcessId flows of process-creation events, one node per (host, pid, name) so
+ * pids of different hosts never merge and a reused pid with another image is another node.
+ */
+export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions = {}): SankeyResult {
+  const hosts = new ValueCoder();
+  const names = new ValueCoder((s) => baseName(s).toLowerCase());
+  // Display spelling of each name code, first seen wins (WmiPrvSE.exe over wmiprvse.exe).
+  const spelled = new Map<number, string>();
+  const hostName = new PairInterner(); // (host, name) → hn
+  const nodeIds = new PairInterner(); // (hn, pid) → node
+  const nodeInfo: Array<{ host: number; name: number; pid: number }> = [];
+  const pairs = new PairCounter(1024);
+  let events = 0;
+  const nodeFor = (host: number, name: number, pid: number): number => {
+    const id = nodeIds.intern(hostName.intern(host, name), pid);
+    if (id === nodeInfo.length) nodeInfo.push({ host, name, pid });
+    return id;
+  };
+  const nameCodes = (seg: Parameters<typeof logicalColumn>[0], batch: Uint32Array, nameField: "name" | "parentName", pathField: "image" | "parentImage") => {
+    const byName = logicalColumn(seg, nameField);
+    const byPath = logicalColumn(seg, pathField);
+    const out = names.codes(byName ?? byPath, batch);
+    if (byName && byPath) {
+      const fallback = names.codes(byPath, batch);
+      for (let i = 0; i < out.length; i++) if (out[i] === 0) out[i] = fallback[i];
+    }
+    return { out, col: byName ?? byPath };
+  };
+  for (const { seg, rows } of scopedSegments(ds, scope)) {
+    const pidCol = logicalColumn(seg, "pid");
+    const ppidCol = logicalColumn(seg, "ppid");
+    if (!pidCol || !ppidCol) continue;
+    const hostCol = logicalColumn(seg, "host");
+    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+      scope.cancel?.();
+      const batch = rows.subarray(start, start + BATCH_ROWS);
+      const kinds = eventKinds(seg, batch);
+      const pid = numbersOf(pidCol, batch);
+      const ppid = numbersOf(ppidCol, batch);
+      const host = hosts.codes(hostCol, batch);
+      const child = nameCodes(seg, batch, "name", "image");
+      const parent = nameCodes(seg, batch, "parentName", "parentImage");
+      for (let i = 0; i < batch.length; i++) {
+        if (kinds[i] !== EventKind.ProcessStart) continue;
+        const p = pid[i];
+        const pp = ppid[i];
+        if (!(p >= 0 && p < 4294967296 && pp >= 0 && pp < 4294967296)) continue;
+        const cn = child.out[i];
+        const pn = parent.out[i];
+        if (cn !== 0 && !spelled.has(cn)) spelled.set(cn, displayName(child.col, batch[i]) ?? names.values[cn]);
+        if (pn !== 0 && !spelled.has(pn)) spelled.set(pn, displayName(parent.col, batch[i]) ?? names.values[pn]);
+        pairs.add(nodeFor(host[i], pn, pp), nodeFor(host[i], cn, p));
+        events++;
+      }
+    }
+  }
+  const seed = (id: number): NodeSeed => {
+    const info = nodeInfo[id];
+    const name = names.values[info.name] || null;
+    const shown = spelled.get(info.name) ?? name;
+    return {
+      key: "p:" + id,
+      label: shown ? `${shown} (${info.pid})` : `pid ${info.pid}`,
+      side: "process",
+      value: String(info.pid),
+      field: "process.pid",
+      host: hosts.values[info.host] || null,
+      pid: info.pid,
+      name,
+    };
+  };
+  return assemble("process", "ParentProcessId", "ProcessId", pairs, events, seed, seed, opts);
+}
+
+function displayName(col: ReturnType<typeof logicalColumn>, row: number): string | null {
+  if (!col || col.kind === "num") return null;
+  const id = col.kind === "str" ? col.ids[row] : col.ids[col.offsets[row]];
+  return id ? baseName(col.dict.values[id]) : null;
+}
+
+interface NodeSeed {
+  key: string;
+  label: string;
+  side: SankeyNode["side"];
+  value: string;
+  field: string | null;
+  host: string | null;
+  pid: number | null;
+  name: string | null;
+}
+
+/** Keeps the top flows, folds the rest into "other" nodes, breaks cycles, and numbers the nodes. */
+function assemble(
+  kind: SankeyResult["kind"],
+  sourceField: string,
+  targetField: string,
+  pairs: PairCounter,
+  events: number,
+  sourceSeed: (a: number) => NodeSeed,
+  targetSeed: (b: number) => NodeSeed,
+  opts: SankeyOptions,
+): SankeyResult {
+  const maxFlows = Math.max(1, Math.floor(opts.maxFlows ?? DEFAULT_MAX_FLOWS));
+  const all = pairs.entries();
+  const nodes: SankeyNode[] = [];
+  const byKey = new Map<string, number>();
+  const node = (s: NodeSeed, other = false): number => {
+    let id = byKey.get(s.key);
+    if (id === undefined) {
+      id = nodes.length;
+      byKey.set(s.key, id);
+      nodes.push({ id, label: s.label, side: s.side, value: s.value, field: s.field, host: s.host, pid: s.pid, name: s.name, in: 0, out: 0, other });
+    }
+    return id;
+  };
+  const seeds = all.map((p) => ({ ...p, s: sourceSeed(p.a), t: targetSeed(p.b) }));
+  seeds.sort((x, y) => y.count - x.count || cmp(x.s.label, y.s.label) || cmp(x.t.label, y.t.label) || cmp(x.s.host ?? "", y.s.host ?? ""));
+  const kept = seeds.slice(0, maxFlows);
+  const rest = seeds.slice(maxFlows);
+  const links: SankeyLink[] = [];
+  for (const k of kept) links.push({ source: node(k.s), target: node(k.t), count: k.count, other: false });
+  const cycleLinks = dropCycles(links);
+  // Left-out flows keep whichever end is already drawn; the other end becomes an "other" node.
+  const otherLinks = new Map<string, SankeyLink>();
+  let omittedEvents = 0;
+  const otherSeed = (side: "source" | "target"): NodeSeed => ({
+    key: "other:" + side,
+    label: side === "source" ? "other sources" : "other targets",
+    side: kind === "process" ? "process" : side,
+    value: "",
+    field: null,
+    host: null,
+    pid: null,
+    name: null,
+  });
+  for (const r of rest) {
+    omittedEvents += r.count;
+    const s = byKey.get(r.s.key);
+    const t = byKey.get(r.t.key);
+    const source = s !== undefined && t === undefined ? s : node(otherSeed("source"), true);
+    const target = t !== undefined && s === undefined ? t : node(otherSeed("target"), true);
+    const key = source + ">" + target;
+    const l = otherLinks.get(key);
+    if (l) l.count += r.count;
+    else otherLinks.set(key, { source, target, count: r.count, other: true });
+  }
+  links.push(...[...otherLinks.values()].sort((x, y) => y.count - x.count));
+  for (const l of links) {
+    nodes[l.source].out += l.count;
+    nodes[l.target].in += l.count;
+  }
+  const parts: string[] = [];
+  if (rest.length > 0) parts.push(`showing the top ${kept.length} of ${seeds.length} flows; ${rest.length} flows (${omittedEvents} events) are in "other"`);
+  if (cycleLinks > 0) parts.push(`${cycleLinks} flows that close a cycle (reused ids) are not drawn`);
+  return {
+    kind,
+    sourceField,
+    targetField,
+    nodes,
+    links,
+    events,
+    flows: seeds.length,
+    shownFlows: kept.length - cycleLinks,
+    omittedFlows: rest.length,
+    omittedEvents,
+    cycleLinks,
+    note: parts.length ? parts.join("; ") : null,
+  };
+}
+
+/** Removes links that close a cycle (depth-first, strongest links first), returning how many. */
+function dropCycles(links: SankeyLink[]): number {
+  const out = new Map<number, SankeyLink[]>();
+  for (const l of links) {
+    const list = out.get(l.source);
+    if (list) list.push(l);
+    else out.set(l.source, [l]);
+  }
+  const state = new Map<number, 1 | 2>(); // 1 = on the stack, 2 = done
+  const bad = new Set<SankeyLink>();
+  for (const start of out.keys()) {
+    if (state.has(start)) continue;
+    // Iterative DFS: deep process chains must not overflow the stack.
+    const stack: Array<{ node: number; i: number }> = [{ node: start, i: 0 }];
+    state.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const next = out.get(top.node)?.[top.i++];
+      if (!next) {
+        state.set(top.node, 2);
+        stack.pop();
+        continue;
+      }
+      const s = state.get(next.target);
+      if (s === 1 || next.target === top.node) bad.add(next);
+      else if (s === undefined) {
+        state.set(next.target, 1);
+        stack.push({ node: next.target, i: 0 });
+      }
+    }
+  }
+  if (bad.size === 0) return 0;
+  const keep = links.filter((l) => !bad.has(l));
+  links.length = 0;
+  links.push(...keep);
+  return bad.size;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
