@@ -21,3 +21,6 @@ export { EngineClient } from "./worker/client.ts";
 export type { EngineTransport, EngineState, CallOptions } from "./worker/client.ts";
 export { CancelledError, EngineError } from "./worker/protocol.ts";
 export type * from "./worker/protocol.ts";
+export { fieldSankey, processSankey } from "./views/sankey.ts";
+export type { SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
+export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
