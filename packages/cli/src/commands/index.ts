@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { ingestCommand } from "./ingest.ts";
+import { serveCommand } from "./serve.ts";
 
 /** Every sub-command, in the order `quarry --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [ingestCommand];
+export const COMMANDS: Command[] = [ingestCommand, serveCommand];
