@@ -1,0 +1,4 @@
+import { topLike } from "../top/index.ts";
+
+/** `rare`: least common values. */
+export const rare = topLike("rare");
