@@ -18,9 +18,14 @@ export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 export type ArithOp = "+" | "-" | "*" | "/" | "%";
 
 export type Expr =
-  /** A field; `optional` is EQL's `?field` (no unknown-field error). */
-  | { kind: "field"; name: string; optional?: boolean; span?: Span }
-  | { kind: "literal"; value: Scalar; span?: Span }
+  /**
+   * A field; `optional` is EQL's `?field` (no unknown-field error). EQL extras: `index` is `name[N]`
+   * (the Nth value of a multi-value field, 0-based); `event` is `events[N].name` in a pipe after a
+   * sequence (the field of the sequence's Nth event, 0-based).
+   */
+  | { kind: "field"; name: string; optional?: boolean; span?: Span; index?: number; event?: number }
+  /** `float` marks an EQL number written with a decimal point or exponent (`4.0`): integer division applies only between integers. */
+  | { kind: "literal"; value: Scalar; span?: Span; float?: boolean }
   | { kind: "not"; arg: Expr }
   | { kind: "and"; args: Expr[] }
   | { kind: "or"; args: Expr[] }
@@ -38,7 +43,17 @@ export type Expr =
   /** A function from the executor's function registry (EQL and SPL functions are registered by name). */
   | { kind: "call"; name: string; args: Expr[]; caseInsensitive?: boolean }
   /** SPL bare search term: matched case-insensitively against `_raw`, with `*` wildcards. */
-  | { kind: "term"; text: string; phrase: boolean };
+  | { kind: "term"; text: string; phrase: boolean }
+  /**
+   * Endgame EQL lineage, true for an event whose process is related to a process that had an event
+   * matching `query`: `descendant` (any ancestor's event matched), `child` (the parent's), `event`
+   * (the same process's). Processes are identified by `unique_pid`/`unique_ppid` in Endgame data.
+   */
+  | { kind: "lineage"; relation: "descendant" | "child" | "event"; query: Expr }
+  /** Endgame `arraySearch`/`arrayCount` predicate: `body` evaluated with `param` bound to each element. */
+  | { kind: "lambda"; param: string; body: Expr }
+  /** Inside a lambda body: the bound element (`path` "") or a sub-field of it (`path` "a.b" for `param.a.b`). */
+  | { kind: "lambdaVar"; param: string; path: string };
 
 // ---------------------------------------------------------------------------------------------
 // Query plans
@@ -73,6 +88,11 @@ export type Source =
   | { kind: "sequence"; stages: SequenceStage[]; until: SequenceStage | null; maxspanMs: number | null }
   /** EQL sample: events sharing join keys, in no particular order. */
   | { kind: "sample"; stages: SampleStage[] }
+  /**
+   * Endgame EQL join: one event per stage sharing the join keys, in any time order; `until` ends the
+   * join for its keys. Stage keys include the join-level `by` keys first.
+   */
+  | { kind: "join"; stages: SampleStage[]; until: SampleStage | null }
   /** SPL `| metadata type=...`. */
   | { kind: "metadata"; type: "sourcetypes" | "hosts" | "sources" }
   /** SPL `| inputlookup name`. */
@@ -88,6 +108,8 @@ export interface SequenceStage {
   missing: boolean;
   /** `with runs=N`. */
   runs: number;
+  /** Endgame `fork=true`: an event matching this stage may continue several partial sequences. */
+  fork?: boolean;
 }
 
 export interface SampleStage {
