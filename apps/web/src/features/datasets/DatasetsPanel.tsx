@@ -84,7 +84,7 @@ function JobRow({ job, onCancel }: { job: FileJob; onCancel: () => void }) {
   const active = job.state === "queued" || job.state === "loading";
   const fraction = job.size ? Math.min(1, job.bytes / job.size) : job.state === "done" ? 1 : 0;
   return (
-    <li className={`job ${job.state}`} data-testid="file-job" data-state={job.state} data-file={job.name}>
+    <li className={`job ${job.state}${job.state === "done" && job.events === 0 ? " empty" : ""}`} data-testid="file-job" data-state={job.state} data-file={job.name}>
       <div className="job-head">
         <span className="job-name" title={job.name}>{job.name}</span>
         {active && (
@@ -114,6 +114,7 @@ function stateText(job: FileJob): string {
     case "loading":
       return "loading…";
     case "done":
+      if (job.events === 0) return "nothing loaded";
       return job.summary?.format ? `loaded as ${job.summary.format}` : "loaded";
     case "failed":
       return "failed";
@@ -135,7 +136,7 @@ function Problems({ file, total, counts, examples }: { file: string; total: numb
       <ul>
         {examples.map((p, i) => (
           <li key={i} className="small" data-testid="problem">
-            <span className="where">{p.line !== undefined ? `line ${p.line}` : p.offset !== undefined ? `byte ${p.offset}` : "file"}</span>: {p.reason}
+            <span className="where">{p.line !== undefined ? `line ${p.line}` : p.offset ? `byte ${p.offset}` : "whole file"}</span>: {p.reason}
             {p.sample && <code className="sample">{p.sample}</code>}
           </li>
         ))}

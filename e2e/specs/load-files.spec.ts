@@ -1,0 +1,56 @@
+import { fileURLToPath } from "node:url";
+import { expect, test } from "../support/investigation.ts";
+
+const datasets = (p: string) => fileURLToPath(new URL(`../../../shared/datasets/${p}`, import.meta.url));
+const REGSVR32 = datasets("atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json");
+const EVE_SMALL = datasets("suricata-eve-beats-testdata/eve-small.log");
+
+test("two dropped files load in the worker with progress and their PROVENANCE counts", async ({ investigation, requests }) => {
+  await investigation.open();
+  await investigation.drop([REGSVR32, EVE_SMALL]);
+  await investigation.waitForLoads();
+  // PROVENANCE: 150 documents in the regsvr32 _bulk file, 8 events in eve-small.log.
+  await expect(investigation.fileJob("normalized-T1117-AtomicRed-regsvr32.json")).toHaveAttribute("data-state", "done");
+  expect(await investigation.eventsOf("normalized-T1117-AtomicRed-regsvr32.json")).toBe(150);
+  expect(await investigation.eventsOf("eve-small.log")).toBe(8);
+  await expect(investigation.page.getByTestId("total-events")).toHaveAttribute("data-count", "158");
+  expect(await investigation.sourcetypeCounts()).toMatchObject({ suricata: 8 });
+  expect(Object.values(await investigation.sourcetypeCounts()).reduce((a, b) => a + b, 0)).toBe(158);
+  await expect(investigation.page.getByTestId("dataset-status")).toContainText("158 events");
+  await expect(investigation.page.getByTestId("file-problems")).toHaveCount(0);
+  // The bytes were read by the worker: the full sizes show as read.
+  await expect(investigation.fileJob("eve-small.log").getByTestId("job-bytes")).toContainText("5.7 KB / 5.7 KB");
+  expect(requests.some((u) => /engine\.worker-[\w-]+\.js$/.test(u))).toBe(true);
+  await investigation.screenshot("two-files-loaded");
+});
+
+test("bad input: empty, binary and broken-JSON files each say what is wrong; good lines still load", async ({ investigation }) => {
+  await investigation.open();
+  const binary = Buffer.alloc(4096);
+  for (let i = 0; i < binary.length; i++) binary[i] = (i * 7919) % 251;
+  const good = (n: number) => JSON.stringify({ timestamp: `2024-05-01T10:00:0${n}Z`, event_type: "alert", src_ip: `10.0.0.${n}` });
+  const broken = [good(1), '{"timestamp": "2024-05-01T10:00:02Z", "event_type": ', good(3), "not json at all", good(5)].join("\n") + "\n";
+  await investigation.drop([
+    { name: "empty.json", buffer: Buffer.alloc(0) },
+    { name: "random.bin", buffer: binary },
+    { name: "broken.json", buffer: Buffer.from(broken) },
+  ]);
+  await investigation.waitForLoads();
+
+  const empty = investigation.fileJob("empty.json");
+  await expect(empty.getByTestId("file-problems")).toContainText("empty file");
+  expect(await investigation.eventsOf("empty.json")).toBe(0);
+
+  const bin = investigation.fileJob("random.bin");
+  await expect(bin.getByTestId("file-problems")).toContainText("unknown format");
+  expect(await investigation.eventsOf("random.bin")).toBe(0);
+
+  const br = investigation.fileJob("broken.json");
+  expect(await investigation.eventsOf("broken.json")).toBe(3);
+  const problems = br.getByTestId("problem");
+  await expect(problems).toHaveCount(2);
+  await expect(problems.nth(0)).toContainText("line 2");
+  await expect(problems.nth(1)).toContainText("line 4");
+  await expect(investigation.page.getByTestId("total-events")).toHaveAttribute("data-count", "3");
+  await investigation.screenshot("bad-input");
+});

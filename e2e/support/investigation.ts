@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { expect, test as base, type Locator, type Page } from "@playwright/test";
+
+/** A file handed to the page: a path on disk, or a name with bytes made in the test. */
+export type DropFile = string | { name: string; mimeType?: string; buffer: Buffer };
+
+/** An analyst's steps in Quarry, in the words of the product (CONVENTIONS 17). */
+export class Investigation {
+  constructor(
+    readonly page: Page,
+    readonly origin: string,
+  ) {}
+
+  /** Opens the app (optionally with a query string or hash). */
+  async open(path = "/"): Promise<void> {
+    await this.page.goto(this.origin + path);
+    await expect(this.page.getByTestId("dropzone")).toBeVisible();
+  }
+
+  /** Hands files to the drop zone's file input, as a drop or the picker would. */
+  async drop(files: DropFile[]): Promise<void> {
+    const payloads = files.map((f) => (typeof f === "string" ? { name: basename(f), buffer: readFileSync(f) } : f));
+    await this.page.getByTestId("file-input").setInputFiles(payloads.map((f) => ({ mimeType: "application/octet-stream", ...f })));
+  }
+
+  /** The progress row of one file. */
+  fileJob(name: string): Locator {
+    return this.page.locator(`[data-testid="file-job"][data-file="${name}"]`);
+  }
+
+  /** Waits until no file is queued or loading. */
+  async waitForLoads(): Promise<void> {
+    await expect(this.page.getByTestId("file-job").first()).toBeVisible();
+    await expect(this.page.locator('[data-testid="file-job"][data-state="queued"], [data-testid="file-job"][data-state="loading"]')).toHaveCount(0, { timeout: 60_000 });
+  }
+
+  /** Events loaded from one file, as its progress row shows. */
+  async eventsOf(name: string): Promise<number> {
+    return Number(await this.fileJob(name).getByTestId("job-events").getAttribute("data-count"));
+  }
+
+  /** Events per sourcetype from the loaded summary. */
+  async sourcetypeCounts(): Promise<Record<string, number>> {
+    const rows = this.page.getByTestId("sourcetype-row");
+    const out: Record<string, number> = {};
+    for (const r of await rows.all()) out[(await r.getAttribute("data-sourcetype"))!] = Number(await r.getAttribute("data-count"));
+    return out;
+  }
+
+  /** The total the summary shows. */
+  async totalEvents(): Promise<number> {
+    return Number(await this.page.getByTestId("total-events").getAttribute("data-count"));
+  }
+
+  /** Saves a full-page screenshot into the test's output folder. */
+  async screenshot(name: string): Promise<string> {
+    const path = test.info().outputPath(`${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+}
+
+/**
+ * `investigation` opens nothing by itself; `requests` records every request the page makes and
+ * fails the test if any went to another origin.
+ */
+export const test = base.extend<{ origin: string; investigation: Investigation; requests: string[] }>({
+  origin: async ({}, use) => {
+    const port = process.env.QUARRY_PORT;
+    if (!port) throw new Error("QUARRY_PORT is not set: the webServer did not print its URL");
+    await use(`http://127.0.0.1:${port}`);
+  },
+  requests: [
+    async ({ context, origin }, use) => {
+      const seen: string[] = [];
+      context.on("request", (r) => seen.push(r.url()));
+      await use(seen);
+      const foreign = seen.filter((u) => !u.startsWith(origin + "/") && !u.startsWith("data:") && !u.startsWith("blob:" + origin));
+      expect(foreign, "requests to another origin").toEqual([]);
+    },
+    { auto: true },
+  ],
+  investigation: async ({ page, origin }, use) => {
+    await use(new Investigation(page, origin));
+  },
+});
+
+export { expect };
