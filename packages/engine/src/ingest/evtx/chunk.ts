@@ -62,6 +62,8 @@ export function parseChunk(b: Uint8Array, base: number, sink: ChunkSink): void {
     if (size < 0) {
       // Zero padding after the last record is normal; anything else is damage.
       if (view.getUint32(pos, true) === 0 && allZero(b, pos, limit)) break;
+      // The record cut off by a truncation is already reported with the chunk.
+      if (truncated && view.getUint32(pos, true) === RECORD_SIGNATURE && pos + view.getUint32(pos + 4, true) > limit) break;
       sink.problem(base + pos, "corrupt record: bad signature or size, skipped to the next record");
       pos = resync(view, pos + 1, limit);
       continue;
