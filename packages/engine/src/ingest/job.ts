@@ -245,9 +245,7 @@ class FileFeed implements BinaryParser {
       return;
     }
     this.format = text.name;
-    this.parser = textAdapter(text.open(this.sink, { fileName: this.name }), encoding, (offset) =>
-      this.problem({ offset, reason: "invalid UTF-8: bytes replaced with U+FFFD" }),
-    );
+    this.parser = textAdapter(text.open(this.sink, { fileName: this.name }), encoding, (p) => this.problem(p));
     this.parser.write(head);
   }
 
@@ -375,23 +373,57 @@ function textEncoding(head: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" {
   return "utf-8";
 }
 
-/** Wraps a text parser so it takes bytes: streaming decode, reporting replaced (invalid) bytes. */
-function textAdapter(parser: TextParser, encoding: string, onInvalid: (offset: number) => void): BinaryParser {
+/**
+ * Wraps a text parser so it takes bytes: streaming decode. Lines holding invalid bytes (decoded
+ * as U+FFFD) are reported once each with their line number; the text still loads.
+ */
+function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseProblem) => void): BinaryParser {
   const decoder = new TextDecoder(encoding, { fatal: false });
   let offset = 0;
+  let line = 1;
+  const scan = (text: string, bytes: Uint8Array | null) => {
+    if (text.indexOf("\uFFFD") >= 0 && !(bytes && hasReplacementChar(bytes))) reportInvalid(text, line, offset, onInvalid);
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) line++;
+  };
   return {
     write(chunk) {
       const text = decoder.decode(chunk, { stream: true });
-      if (text.includes("\uFFFD") && !hasReplacementChar(chunk)) onInvalid(offset);
+      scan(text, chunk);
       offset += chunk.length;
       parser.write(text);
     },
     end() {
       const rest = decoder.decode();
-      if (rest) parser.write(rest);
+      if (rest) {
+        scan(rest, null);
+        parser.write(rest);
+      }
       parser.end();
     },
   };
+}
+
+/** One problem per line of `text` that holds U+FFFD; `firstLine` is the line `text` starts on. */
+function reportInvalid(text: string, firstLine: number, chunkOffset: number, onInvalid: (p: ParseProblem) => void): void {
+  let line = firstLine;
+  let lineStart = 0;
+  let lastReported = -1;
+  for (let bad = text.indexOf("\uFFFD"); bad >= 0; bad = text.indexOf("\uFFFD", bad + 1)) {
+    for (let nl = text.indexOf("\n", lineStart); nl >= 0 && nl < bad; nl = text.indexOf("\n", lineStart)) {
+      line++;
+      lineStart = nl + 1;
+    }
+    if (line === lastReported) continue;
+    lastReported = line;
+    const end = text.indexOf("\n", bad);
+    const sample = text.slice(lineStart, end < 0 ? text.length : end);
+    onInvalid({
+      line,
+      offset: chunkOffset,
+      reason: "invalid UTF-8: bytes replaced with U+FFFD",
+      sample: sample.length > 120 ? sample.slice(0, 120) + "…" : sample,
+    });
+  }
 }
 
 /** True when the bytes themselves encode U+FFFD (EF BF BD), which is valid text. */

@@ -1,7 +1,11 @@
+import { accessLogFormat } from "./access-log.ts";
+import { csvFormat } from "./csv.ts";
 import { esBulkFormat } from "./es-bulk.ts";
 import { jsonArrayFormat } from "./json-array.ts";
 import { evtxFormat } from "./evtx/format.ts";
+import { kvFormat } from "./kv.ts";
 import { ndjsonFormat } from "./ndjson.ts";
+import { panCsvFormat } from "./pan-csv.ts";
 import { textLinesFormat } from "./text-lines.ts";
 import { xmlWinEventLogFormat } from "./xmlwineventlog.ts";
 import { zeekTsvFormat } from "./zeek-tsv.ts";
@@ -17,6 +21,10 @@ export const TEXT_FORMATS: TextFormat[] = [
   esBulkFormat,
   ndjsonFormat,
   jsonArrayFormat,
+  panCsvFormat,
+  accessLogFormat,
+  csvFormat,
+  kvFormat,
   textLinesFormat,
 ];
 export const BINARY_FORMATS: BinaryFormat[] = [evtxFormat];
