@@ -24,3 +24,4 @@ export type * from "./worker/protocol.ts";
 export { fieldSankey, processSankey } from "./views/sankey.ts";
 export type { SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
 export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
+export * from "./decode/index.ts";
