@@ -10,8 +10,15 @@ const RAW_PREVIEW = 2000;
 /** Largest page the events table may ask for. */
 const MAX_PAGE = 5000;
 
+/** Events in an order: event i is row `row[i]` of segment `seg[i]`. */
+export interface EventRefs {
+  seg: ArrayLike<number>;
+  row: ArrayLike<number>;
+  length: number;
+}
+
 /** Every event of the dataset in (time, seq) order, as parallel segment / row arrays. */
-interface MergedOrder {
+interface MergedOrder extends EventRefs {
   segments: number;
   seg: Uint32Array;
   row: Uint32Array;
@@ -75,33 +82,42 @@ export class EngineCore {
     return this.status();
   }
 
-  /** The rows a view covers, per segment. */
-  rowsOf(view: ViewRef | undefined): SegmentRows[] {
+  /** The events a view covers, in its order. */
+  listOf(view: ViewRef | undefined): EventRefs {
     const v = view ?? { kind: "all" };
     switch (v.kind) {
-      case "all":
-        return this.dataset.segments.map((segment) => ({ segment, rows: null }));
+      case "all": {
+        const order = this.mergedOrder();
+        if (v.earliest == null && v.latest == null) return order;
+        return timeSlice(this.dataset.segments, order, v.earliest ?? null, v.latest ?? null);
+      }
       case "result":
         throw new Error(`unknown result handle ${v.handle}: run the query again`);
     }
   }
 
-  /** A page of events in (time, seq) order. */
+  /** The rows a view covers, grouped per segment (order within a segment is not kept). */
+  rowsOf(view: ViewRef | undefined): SegmentRows[] {
+    const v = view ?? { kind: "all" };
+    if (v.kind === "all" && v.earliest == null && v.latest == null) return this.dataset.segments.map((segment) => ({ segment, rows: null }));
+    return groupBySegment(this.dataset.segments, this.listOf(v));
+  }
+
+  /** A page of a view's events in its order. */
   events(view: ViewRef | undefined, offset: number, limit: number): EventPage {
-    const parts = this.rowsOf(view);
-    const order = this.mergedOrder(parts);
-    const total = order.seg.length;
-    const start = Math.max(0, Math.min(Math.floor(offset), total));
-    const end = Math.min(total, start + Math.max(0, Math.min(Math.floor(limit), MAX_PAGE)));
+    const list = this.listOf(view);
+    const total = list.length;
+    const start = Math.max(0, Math.min(Math.floor(offset) || 0, total));
+    const end = Math.min(total, start + Math.max(0, Math.min(Math.floor(limit) || 0, MAX_PAGE)));
     const rows: EventRow[] = [];
     const segs = this.dataset.segments;
-    for (let i = start; i < end; i++) rows.push(rowOf(segs[order.seg[i]!]!, order.row[i]!));
+    for (let i = start; i < end; i++) rows.push(rowOf(segs[list.seg[i]!]!, list.row[i]!));
     return { total, offset: start, rows };
   }
 
   /** One event in full, by its ingest sequence number. */
   event(seq: number): EventDetail | null {
-    const order = this.mergedOrder(this.rowsOf(undefined));
+    const order = this.mergedOrder();
     const pos = Number.isInteger(seq) && seq >= 0 && seq < order.bySeq.length ? order.bySeq[seq]! : 0;
     if (pos === 0) return null;
     const seg = this.dataset.segments[order.seg[pos - 1]!]!;
@@ -121,9 +137,10 @@ export class EngineCore {
   }
 
   /** Merges the sorted segments by (time, seq); cached until the dataset changes. */
-  private mergedOrder(parts: SegmentRows[]): MergedOrder {
+  private mergedOrder(): MergedOrder {
     const segments = this.dataset.segments.length;
     if (this.order && this.order.segments === segments) return this.order;
+    const parts = this.dataset.segments.map((segment) => ({ segment, rows: null }));
     this.order = mergeOrder(parts, this.dataset.nextSeq, segments);
     return this.order;
   }
@@ -184,5 +201,38 @@ function mergeOrder(parts: SegmentRows[], seqCount: number, segments: number): M
     row[out] = r;
     bySeq[bestSeq] = out + 1;
   }
-  return { segments, seg, row, bySeq };
+  return { segments, seg, row, bySeq, length: total };
+}
+
+/** The part of a (time, seq)-ordered list inside [earliest, latest), found by binary search. */
+function timeSlice(segs: Segment[], order: MergedOrder, earliest: number | null, latest: number | null): EventRefs {
+  const timeAt = (i: number) => timeKey(segs[order.seg[i]!]!.time[order.row[i]!]!);
+  const lowerBound = (t: number) => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (timeAt(mid) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Untimed events (sorted first) are outside any bounded range.
+  const start = earliest === null ? lowerBound(-Number.MAX_VALUE) : lowerBound(earliest);
+  const end = latest === null ? order.length : lowerBound(latest);
+  const n = Math.max(0, end - start);
+  return { seg: order.seg.subarray(start, start + n), row: order.row.subarray(start, start + n), length: n };
+}
+
+/** Splits an event list into per-segment row arrays (for whole-set summaries). */
+function groupBySegment(segs: Segment[], list: EventRefs): SegmentRows[] {
+  const counts = new Uint32Array(segs.length);
+  for (let i = 0; i < list.length; i++) counts[list.seg[i]!]!++;
+  const rows = segs.map((_, s) => new Uint32Array(counts[s]!));
+  const fill = new Uint32Array(segs.length);
+  for (let i = 0; i < list.length; i++) {
+    const s = list.seg[i]!;
+    rows[s]![fill[s]!++] = list.row[i]!;
+  }
+  return segs.map((segment, s) => ({ segment, rows: rows[s]! })).filter((p) => p.rows.length > 0);
 }

@@ -39,8 +39,11 @@ export type IngestSource =
   | { kind: "url"; url: string }
   | { kind: "bytes"; bytes: Uint8Array };
 
-/** Names which rows a call works on. Absent = every loaded event; later: a query result handle. */
-export type ViewRef = { kind: "all" } | { kind: "result"; handle: number };
+/**
+ * Names which rows a call works on. Absent = every loaded event. `all` may be narrowed to a time
+ * range (ms, earliest inclusive, latest exclusive); `result` is the events of a query run.
+ */
+export type ViewRef = { kind: "all"; earliest?: number | null; latest?: number | null } | { kind: "result"; handle: number };
 
 export interface LoadedFile {
   name: string;

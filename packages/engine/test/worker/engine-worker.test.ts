@@ -74,6 +74,17 @@ describe("engine worker protocol over a MessageChannel", () => {
     expect(detail?.raw).toContain("50505");
     expect(page.rows.indexOf(network)).toBeLessThan(149);
 
+    // A time range is a slice of the ordered events; its summaries cover the same rows.
+    const lo = page.rows[10]!.time!;
+    const hi = page.rows[100]!.time!;
+    const inRange = page.rows.filter((r) => r.time! >= lo && r.time! < hi);
+    const view = { kind: "all" as const, earliest: lo, latest: hi };
+    const ranged = await client.call("events", { view, offset: 0, limit: 1000 });
+    expect(ranged.rows.map((r) => r.seq)).toEqual(inRange.map((r) => r.seq));
+    const rangedStats = await client.call("fieldStats", { view });
+    expect(rangedStats.find((s) => s.field === "process.name")!.count).toBe(inRange.length);
+    expect((await client.call("histogram", { view })).total).toBe(inRange.length);
+
     const stats = await client.call("fieldStats", {});
     const name = stats.find((s) => s.field === "process.name")!;
     expect(name.count).toBe(150);
