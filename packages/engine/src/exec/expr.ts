@@ -1,0 +1,363 @@
+/**
+ * Row-wise expression evaluation with three-valued logic: a predicate is `true`, `false` or
+ * `null` (unknown: a missing field, a type mismatch). Filters keep rows whose condition is true.
+ * Used by the columnar filter once per distinct dictionary value, and directly by SPL over
+ * result rows. Multi-value fields: a comparison is true when any value satisfies it.
+ */
+import { parseNumber } from "../store/dict.ts";
+import type { FieldType, Scalar } from "../store/types.ts";
+import { assertNever, type CompareOp, type Expr } from "../lang/plan.ts";
+import { getFunction, type GetField, type Value } from "./functions/registry.ts";
+import { luceneRegExp, termRegExp, wildcardRegExp } from "./patterns.ts";
+import "./functions/eql.ts";
+
+export type { GetField, Value } from "./functions/registry.ts";
+
+/** Dialect switches that change evaluation. */
+export interface EvalOptions {
+  /** Declared field types (ip, version, number…): change how comparisons work. */
+  fieldType?: (name: string) => FieldType | undefined;
+  /** Integer `/` when both operands are integers (EQL, Java semantics); SPL divides in floating point. */
+  integerDivision?: boolean;
+}
+
+/** An error in evaluating a query (unknown function, wrong argument count): reported, never a crash. */
+export class EvalError extends Error {
+  override readonly name = "EvalError";
+}
+
+/** Evaluates `expr` against one row whose fields `getField` reads. */
+export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {}): Value {
+  switch (expr.kind) {
+    case "field":
+      return getField(expr.name);
+    case "literal":
+      return expr.value;
+    case "not": {
+      const v = truth(evalExpr(expr.arg, getField, opts));
+      return v === null ? null : !v;
+    }
+    case "and": {
+      let unknown = false;
+      for (const a of expr.args) {
+        const v = truth(evalExpr(a, getField, opts));
+        if (v === false) return false;
+        if (v === null) unknown = true;
+      }
+      return unknown ? null : true;
+    }
+    case "or": {
+      let unknown = false;
+      for (const a of expr.args) {
+        const v = truth(evalExpr(a, getField, opts));
+        if (v === true) return true;
+        if (v === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    case "compare":
+      return evalCompare(expr, getField, opts);
+    case "wildcard": {
+      const target = evalExpr(expr.target, getField, opts);
+      return anyValue(target, (s) => expr.patterns.some((p) => wildcardRegExp(p, expr.caseInsensitive).test(s)));
+    }
+    case "regex": {
+      const target = evalExpr(expr.target, getField, opts);
+      return anyValue(target, (s) => expr.patterns.some((p) => safeRegex(p, expr.caseInsensitive)?.test(s) ?? false));
+    }
+    case "in": {
+      const target = evalExpr(expr.target, getField, opts);
+      if (isNullValue(target)) return null;
+      const type = fieldTypeOf(expr.target, opts);
+      let unknown = false;
+      for (const e of expr.values) {
+        const v = evalExpr(e, getField, opts);
+        const r = compareValues("==", target, v, expr.caseInsensitive, type);
+        if (r === true) return true;
+        if (r === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    case "isNull":
+      return isNullValue(evalExpr(expr.arg, getField, opts));
+    case "arith":
+      return arith(expr.op, evalExpr(expr.left, getField, opts), evalExpr(expr.right, getField, opts), opts);
+    case "neg": {
+      const n = toNumber(first(evalExpr(expr.arg, getField, opts)));
+      return n === null ? null : -n;
+    }
+    case "call": {
+      const fn = getFunction(expr.name);
+      if (!fn) throw new EvalError(`unknown function ${expr.name}`);
+      if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
+        throw new EvalError(`${expr.name} takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs}..${fn.maxArgs}`} arguments, got ${expr.args.length}`);
+      }
+      const args = expr.args.map((a) => evalExpr(a, getField, opts));
+      return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField });
+    }
+    case "term": {
+      const raw = first(getField("_raw"));
+      if (raw === null) return false;
+      return termRegExp(expr.text).test(String(raw));
+    }
+    case "lineage":
+      // Lineage needs the whole dataset (process trees); the filter resolves it before rows are read.
+      throw new EvalError("lineage (descendant of / child of / event of) is only supported in an event filter");
+    case "lambda":
+    case "lambdaVar":
+      return getField(expr.kind === "lambdaVar" ? (expr.path ? `${expr.param}.${expr.path}` : expr.param) : expr.param);
+    default:
+      return assertNever(expr);
+  }
+}
+
+function safeRegex(p: string, ci: boolean): RegExp | null {
+  try {
+    return luceneRegExp(p, ci);
+  } catch {
+    return null;
+  }
+}
+
+function evalCompare(expr: Extract<Expr, { kind: "compare" }>, getField: GetField, opts: EvalOptions): Value {
+  // `x == null` / `x != null` are EQL's existence tests, not unknown comparisons.
+  if (expr.right.kind === "literal" && expr.right.value === null && (expr.op === "==" || expr.op === "!=")) {
+    const n = isNullValue(evalExpr(expr.left, getField, opts));
+    return expr.op === "==" ? n : !n;
+  }
+  if (expr.left.kind === "literal" && expr.left.value === null && (expr.op === "==" || expr.op === "!=")) {
+    const n = isNullValue(evalExpr(expr.right, getField, opts));
+    return expr.op === "==" ? n : !n;
+  }
+  const l = evalExpr(expr.left, getField, opts);
+  const r = evalExpr(expr.right, getField, opts);
+  return compareValues(expr.op, l, r, expr.caseInsensitive, fieldTypeOf(expr.left, opts) ?? fieldTypeOf(expr.right, opts));
+}
+
+function fieldTypeOf(e: Expr, opts: EvalOptions): FieldType | undefined {
+  return e.kind === "field" && opts.fieldType ? opts.fieldType(e.name) : undefined;
+}
+
+/** Compares two values (any element of a multi-value side may satisfy it); null when unknown. */
+export function compareValues(op: CompareOp, l: Value, r: Value, caseInsensitive: boolean, type?: FieldType): boolean | null {
+  if (Array.isArray(l) || Array.isArray(r)) {
+    const ls = Array.isArray(l) ? l : [l];
+    const rs = Array.isArray(r) ? r : [r];
+    let unknown = false;
+    for (const a of ls) {
+      for (const b of rs) {
+        const v = compareScalars(op, a, b, caseInsensitive, type);
+        if (v === true) return true;
+        if (v === null) unknown = true;
+      }
+    }
+    return unknown || ls.length === 0 || rs.length === 0 ? null : false;
+  }
+  return compareScalars(op, l, r, caseInsensitive, type);
+}
+
+/** Compares two scalars: numbers numerically (text that is a number counts), versions and IPs by their type, else text. */
+export function compareScalars(op: CompareOp, a: Scalar, b: Scalar, caseInsensitive: boolean, type?: FieldType): boolean | null {
+  if (a === null || b === null) return null;
+  const c = order(a, b, caseInsensitive, type);
+  if (c === null) return null;
+  switch (op) {
+    case "==":
+      return c === 0;
+    case "!=":
+      return c !== 0;
+    case "<":
+      return c < 0;
+    case "<=":
+      return c <= 0;
+    case ">":
+      return c > 0;
+    case ">=":
+      return c >= 0;
+    default:
+      return assertNever(op);
+  }
+}
+
+function order(a: Scalar, b: Scalar, ci: boolean, type?: FieldType): number | null {
+  if (type === "version" && typeof a === "string" && typeof b === "string") return compareVersions(a, b);
+  if (type === "ip") {
+    const x = ipKey(String(a));
+    const y = ipKey(String(b));
+    if (x !== null && y !== null) return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === "boolean" || typeof b === "boolean") {
+    const x = toBool(a);
+    const y = toBool(b);
+    if (x === null || y === null) return String(a) === String(b) ? 0 : String(a) < String(b) ? -1 : 1;
+    return Number(x) - Number(y);
+  }
+  if (typeof a === "number" || typeof b === "number" || type === "number" || type === "date") {
+    const x = typeof a === "number" ? a : parseNumber(String(a));
+    const y = typeof b === "number" ? b : parseNumber(String(b));
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return x < y ? -1 : x > y ? 1 : 0;
+    if (type === "date" && typeof a === "string" && typeof b === "string") {
+      const da = Date.parse(String(a));
+      const db = Date.parse(String(b));
+      if (!Number.isNaN(da) && !Number.isNaN(db)) return da < db ? -1 : da > db ? 1 : 0;
+    }
+  }
+  const x = ci ? String(a).toLowerCase() : String(a);
+  const y = ci ? String(b).toLowerCase() : String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function toBool(v: Scalar): boolean | null {
+  if (typeof v === "boolean") return v;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  return null;
+}
+
+/** Semantic-version order as Elasticsearch's `version` type: numeric parts, a pre-release sorts before its release. */
+export function compareVersions(a: string, b: string): number {
+  const [ma, pa] = splitPre(a);
+  const [mb, pb] = splitPre(b);
+  const xa = ma.split(".");
+  const xb = mb.split(".");
+  for (let i = 0; i < Math.max(xa.length, xb.length); i++) {
+    const sa = xa[i];
+    const sb = xb[i];
+    if (sa === undefined) return -1;
+    if (sb === undefined) return 1;
+    const na = /^\d+$/.test(sa) ? Number(sa) : NaN;
+    const nb = /^\d+$/.test(sb) ? Number(sb) : NaN;
+    if (!Number.isNaN(na) && !Number.isNaN(nb)) {
+      if (na !== nb) return na < nb ? -1 : 1;
+    } else if (sa !== sb) return sa < sb ? -1 : 1;
+  }
+  if (pa === undefined) return pb === undefined ? 0 : 1;
+  if (pb === undefined) return -1;
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+function splitPre(v: string): [string, string | undefined] {
+  // main part, pre-release/build part
+  const i = v.search(/[-+]/);
+  return i < 0 ? [v, undefined] : [v.slice(0, i), v.slice(i + 1)];
+}
+
+/** A sortable key for an IPv4 or IPv6 address, or null. */
+export function ipKey(text: string): bigint | null {
+  const v4 = parseIPv4(text);
+  if (v4 !== null) return BigInt(v4) + 0xffff00000000n;
+  return parseIPv6(text);
+}
+
+/** IPv4 dotted quad → 32-bit number, or null. */
+export function parseIPv4(text: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
+  if (!m) return null;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const p = Number(m[i]);
+    if (p > 255) return null;
+    n = n * 256 + p;
+  }
+  return n;
+}
+
+/** IPv6 text → 128-bit number, or null (IPv4-mapped tails allowed). */
+export function parseIPv6(text: string): bigint | null {
+  let t = text.trim();
+  if (!t.includes(":")) return null;
+  const pct = t.indexOf("%");
+  if (pct >= 0) t = t.slice(0, pct);
+  let tail: number[] = [];
+  const lastColon = t.lastIndexOf(":");
+  const v4 = parseIPv4(t.slice(lastColon + 1));
+  if (v4 !== null) {
+    tail = [v4 >>> 16, v4 & 0xffff];
+    t = t.slice(0, lastColon + 1) + "0";
+  }
+  const halves = t.split("::");
+  if (halves.length > 2) return null;
+  const parse = (s: string): number[] | null => {
+    if (s === "") return [];
+    const out: number[] = [];
+    for (const g of s.split(":")) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  if (!head || !rest) return null;
+  if (tail.length) {
+    if (rest.length) rest.pop();
+    else head.pop();
+  }
+  const groups = halves.length === 2 ? [...head, ...new Array<number>(8 - head.length - rest.length - tail.length).fill(0), ...rest, ...tail] : [...head, ...tail];
+  if (groups.length !== 8) return null;
+  let n = 0n;
+  for (const g of groups) n = (n << 16n) | BigInt(g);
+  return n;
+}
+
+function arith(op: Extract<Expr, { kind: "arith" }>["op"], l: Value, r: Value, opts: EvalOptions): Value {
+  const a = toNumber(first(l));
+  const b = toNumber(first(r));
+  if (a === null || b === null) return null;
+  switch (op) {
+    case "+":
+      return a + b;
+    case "-":
+      return a - b;
+    case "*":
+      return a * b;
+    case "/":
+      if (b === 0) return null;
+      return opts.integerDivision && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+    case "%":
+      if (b === 0) return null;
+      return a % b;
+    default:
+      return assertNever(op);
+  }
+}
+
+/** The truth value of a result: booleans as is, null unknown, anything else unknown. */
+export function truth(v: Value): boolean | null {
+  if (typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.some((x) => x === true) ? true : null;
+  return null;
+}
+
+/** True for null and empty multi-values. */
+export function isNullValue(v: Value): boolean {
+  return v === null || (Array.isArray(v) && v.length === 0);
+}
+
+/** The first value of a multi-value (or the scalar itself). */
+export function first(v: Value): Scalar {
+  return Array.isArray(v) ? (v[0] ?? null) : v;
+}
+
+/** A number from a scalar: numbers as is, numeric text parsed; null otherwise. */
+export function toNumber(v: Scalar): number | null {
+  if (typeof v === "number") return Number.isNaN(v) ? null : v;
+  if (typeof v === "string") {
+    const n = parseNumber(v.trim());
+    return Number.isNaN(n) ? null : n;
+  }
+  return null;
+}
+
+/** Applies a string test to a value (any element of a multi-value); null for a missing value. */
+function anyValue(v: Value, test: (s: string) => boolean): boolean | null {
+  if (v === null) return null;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return null;
+    return v.some((x) => x !== null && test(String(x)));
+  }
+  return test(String(v));
+}
+
+/** Compares with a named operator; exported for executors that compare outside expressions. */
+export type { CompareOp };

@@ -1,0 +1,327 @@
+/**
+ * The columnar filter: `Expr` → per-segment truth masks → selected rows. A leaf predicate that
+ * reads one dictionary-encoded field is evaluated once per distinct value (a table indexed by
+ * dictionary id, shared by every segment because dictionaries are per field name) and then
+ * applied with one typed-array scan; numeric comparisons scan the Float64Array directly; anything
+ * else falls back to the row evaluator. Masks hold three-valued logic: 0 false, 1 true, 2 null.
+ */
+import { columnOf, type Dataset } from "../store/dataset.ts";
+import type { Dict } from "../store/dict.ts";
+import type { Column, Scalar, Segment } from "../store/types.ts";
+import type { Expr, TimeRange } from "../lang/plan.ts";
+import { BATCH_ROWS, checkCancelled, type CancelToken } from "./cancel.ts";
+import { mergeSelections, type EventList, type OrderKeys } from "./event-list.ts";
+import { evalExpr, truth, type EvalOptions, type Value } from "./expr.ts";
+
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+
+/** Options of a filter run. */
+export interface FilterOptions {
+  timeRange?: TimeRange;
+  cancel?: CancelToken;
+  eval?: EvalOptions;
+  /** Order of the result (default: (time, seq)). */
+  order?: OrderKeys | null;
+  /** Keep only rows this returns true for (EQL drops events without a timestamp). */
+  rowFilter?: (seg: Segment) => Uint8Array | null;
+}
+
+/**
+ * Per-query state: dictionary tables computed for one predicate are reused by every segment that
+ * shares the dictionary.
+ */
+export class FilterContext {
+  private readonly tables = new Map<Expr, Map<Dict, Uint8Array>>();
+  constructor(
+    readonly ds: Dataset,
+    readonly opts: FilterOptions = {},
+  ) {}
+
+  /** The truth table of a one-field predicate over the ids of `dict`. */
+  table(expr: Expr, field: string, dict: Dict, boolean: boolean): Uint8Array {
+    let byDict = this.tables.get(expr);
+    if (!byDict) {
+      byDict = new Map();
+      this.tables.set(expr, byDict);
+    }
+    let t = byDict.get(dict);
+    if (!t || t.length !== dict.size) {
+      t = new Uint8Array(dict.size);
+      const values = dict.values;
+      let current: Scalar = null;
+      const get = (name: string): Value => (name === field ? current : null);
+      for (let id = 0; id < values.length; id++) {
+        current = id === 0 ? null : boolean ? values[id] === "true" : values[id]!;
+        t[id] = code(evalExpr(expr, get, this.opts.eval));
+      }
+      byDict.set(dict, t);
+    }
+    return t;
+  }
+}
+
+function code(v: Value): number {
+  const t = truth(v);
+  return t === true ? TRUE : t === false ? FALSE : UNKNOWN;
+}
+
+/** Selects the events matching `where` across the dataset, in global order. */
+export function selectEvents(ds: Dataset, where: Expr, opts: FilterOptions = {}): EventList {
+  const ctx = new FilterContext(ds, opts);
+  const perSeg: Array<Uint32Array | null> = [];
+  for (const seg of ds.segments) {
+    checkCancelled(opts.cancel);
+    perSeg.push(selectRows(ctx, seg, where));
+  }
+  return mergeSelections(ds, perSeg, opts.order ?? null);
+}
+
+/** The rows of one segment where `where` is true (ascending), honouring time range and row filter. */
+export function selectRows(ctx: FilterContext, seg: Segment, where: Expr): Uint32Array {
+  const [lo, hi] = timeBounds(seg, ctx.opts.timeRange);
+  if (hi <= lo) return new Uint32Array(0);
+  const mask = evalMask(ctx, seg, where);
+  const keep = ctx.opts.rowFilter?.(seg) ?? null;
+  let n = 0;
+  for (let r = lo; r < hi; r++) if (mask[r] === TRUE && (!keep || keep[r])) n++;
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let r = lo; r < hi; r++) if (mask[r] === TRUE && (!keep || keep[r])) out[k++] = r;
+  return out;
+}
+
+/** The row range [lo, hi) of a segment inside a time range (segments are sorted by time, NaN first). */
+export function timeBounds(seg: Segment, range: TimeRange | undefined): [number, number] {
+  if (!range || (range.earliest === null && range.latest === null)) return [0, seg.rowCount];
+  const t = seg.time;
+  let firstTimed = 0;
+  while (firstTimed < t.length && Number.isNaN(t[firstTimed]!)) firstTimed++;
+  const lower = (x: number): number => {
+    let a = firstTimed;
+    let b = t.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (t[m]! < x) a = m + 1;
+      else b = m;
+    }
+    return a;
+  };
+  const lo = range.earliest === null ? firstTimed : lower(range.earliest);
+  const hi = range.latest === null ? t.length : lower(range.latest);
+  return [lo, hi];
+}
+
+/** Evaluates a predicate over every row of a segment: 0 false, 1 true, 2 unknown. */
+export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
+  const n = seg.rowCount;
+  switch (expr.kind) {
+    case "and": {
+      const out = new Uint8Array(n).fill(TRUE);
+      for (const a of expr.args) {
+        const m = evalMask(ctx, seg, a);
+        let any = false;
+        for (let r = 0; r < n; r++) {
+          const o = out[r]!;
+          if (o === FALSE) continue;
+          const v = m[r]!;
+          if (v === FALSE) out[r] = FALSE;
+          else {
+            if (v === UNKNOWN) out[r] = UNKNOWN;
+            any = true;
+          }
+        }
+        // Nothing left that could become true: later arguments cannot change the result.
+        if (!any) break;
+      }
+      return out;
+    }
+    case "or": {
+      const out = new Uint8Array(n);
+      for (const a of expr.args) {
+        const m = evalMask(ctx, seg, a);
+        for (let r = 0; r < n; r++) {
+          const v = m[r]!;
+          if (v === TRUE) out[r] = TRUE;
+          else if (v === UNKNOWN && out[r] === FALSE) out[r] = UNKNOWN;
+        }
+      }
+      return out;
+    }
+    case "not": {
+      const m = evalMask(ctx, seg, expr.arg);
+      const out = new Uint8Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = m[r]!;
+        out[r] = v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
+      }
+      return out;
+    }
+    default:
+      return leafMask(ctx, seg, expr);
+  }
+}
+
+/** Field names a leaf reads; null when it reads the whole row (`term`) or is not analysable. */
+export function fieldsOf(expr: Expr, out = new Set<string>()): Set<string> | null {
+  switch (expr.kind) {
+    case "field":
+      out.add(expr.name);
+      return out;
+    case "literal":
+      return out;
+    case "not":
+    case "isNull":
+    case "neg":
+      return fieldsOf(expr.arg, out);
+    case "and":
+    case "or":
+    case "call":
+      for (const a of expr.args) if (!fieldsOf(a, out)) return null;
+      // SPL functions such as searchmatch read the row themselves.
+      return expr.kind === "call" && expr.name === "searchmatch" ? null : out;
+    case "compare":
+    case "arith":
+      return fieldsOf(expr.left, out) && fieldsOf(expr.right, out);
+    case "wildcard":
+    case "regex":
+      return fieldsOf(expr.target, out);
+    case "in":
+      if (!fieldsOf(expr.target, out)) return null;
+      for (const v of expr.values) if (!fieldsOf(v, out)) return null;
+      return out;
+    case "term":
+      return null;
+    default:
+      return null;
+  }
+}
+
+function leafMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
+  const n = seg.rowCount;
+  const fields = fieldsOf(expr);
+  if (fields && fields.size === 0) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval)));
+  if (fields && fields.size === 1) {
+    const name = fields.values().next().value!;
+    const col = name === "_raw" ? undefined : columnOf(seg, name);
+    if (name !== "_raw" && !col) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval)));
+    if (col?.kind === "str") {
+      const table = ctx.table(expr, name, col.dict, col.boolean === true);
+      const ids = col.ids;
+      const out = new Uint8Array(n);
+      for (let b = 0; b < n; b += BATCH_ROWS) {
+        checkCancelled(ctx.opts.cancel);
+        const e = Math.min(n, b + BATCH_ROWS);
+        for (let r = b; r < e; r++) out[r] = table[ids[r]!]!;
+      }
+      return out;
+    }
+    if (col?.kind === "num") {
+      const fast = numericFast(expr, col.values, n);
+      if (fast) return fast;
+    }
+  }
+  return rowWise(ctx, seg, expr);
+}
+
+/** `field <op> number` and existence tests straight over a Float64Array. */
+function numericFast(expr: Expr, values: Float64Array, n: number): Uint8Array | null {
+  if (expr.kind === "isNull" && expr.arg.kind === "field") {
+    const out = new Uint8Array(n);
+    for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? TRUE : FALSE;
+    return out;
+  }
+  if (expr.kind !== "compare" || expr.left.kind !== "field" || expr.right.kind !== "literal") return null;
+  const lit = expr.right.value;
+  const out = new Uint8Array(n);
+  if (lit === null) {
+    if (expr.op !== "==" && expr.op !== "!=") return null;
+    const present = expr.op === "!=" ? TRUE : FALSE;
+    for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? 1 - present : present;
+    return out;
+  }
+  if (typeof lit !== "number") return null;
+  const x = lit;
+  switch (expr.op) {
+    case "==":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r] === x ? TRUE : FALSE;
+      return out;
+    case "!=":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r] !== x ? TRUE : FALSE;
+      return out;
+    case "<":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r]! < x ? TRUE : FALSE;
+      return out;
+    case "<=":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r]! <= x ? TRUE : FALSE;
+      return out;
+    case ">":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r]! > x ? TRUE : FALSE;
+      return out;
+    case ">=":
+      for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? UNKNOWN : values[r]! >= x ? TRUE : FALSE;
+      return out;
+    default:
+      return null;
+  }
+}
+
+/** A field reader for rows of one segment; `at(row)` moves it. Column lookups are cached. */
+export function rowReader(seg: Segment): { at(row: number): void; get: (name: string) => Value } {
+  const cols = new Map<string, Column | undefined>();
+  let row = 0;
+  return {
+    at(r: number) {
+      row = r;
+    },
+    get(name: string): Value {
+      if (name === "_raw") return seg.raw[row] ?? null;
+      let col = cols.get(name);
+      if (col === undefined && !cols.has(name)) {
+        col = columnOf(seg, name);
+        cols.set(name, col);
+      }
+      return readColumn(col, row);
+    },
+  };
+}
+
+function readColumn(col: Column | undefined, row: number): Value {
+  if (!col) return null;
+  switch (col.kind) {
+    case "str": {
+      const id = col.ids[row]!;
+      if (id === 0) return null;
+      const t = col.dict.values[id]!;
+      return col.boolean ? t === "true" : t;
+    }
+    case "num": {
+      const v = col.values[row]!;
+      return Number.isNaN(v) ? null : v;
+    }
+    case "multi": {
+      const s = col.offsets[row]!;
+      const e = col.offsets[row + 1]!;
+      if (s === e) return null;
+      const out: Scalar[] = [];
+      for (let i = s; i < e; i++) out.push(col.dict.values[col.ids[i]!]!);
+      return out;
+    }
+  }
+}
+
+function rowWise(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
+  const n = seg.rowCount;
+  const out = new Uint8Array(n);
+  const reader = rowReader(seg);
+  for (let b = 0; b < n; b += BATCH_ROWS) {
+    checkCancelled(ctx.opts.cancel);
+    const e = Math.min(n, b + BATCH_ROWS);
+    for (let r = b; r < e; r++) {
+      reader.at(r);
+      out[r] = code(evalExpr(expr, reader.get, ctx.opts.eval));
+    }
+  }
+  return out;
+}
