@@ -2,9 +2,13 @@ import { useEffect, useMemo, useState } from "react";
 import { engine } from "../engine/client.ts";
 import { datasetChanged, useEngine } from "../engine/hooks.ts";
 import { DatasetsPanel } from "../features/datasets/DatasetsPanel.tsx";
-import { IngestQueue } from "../features/datasets/ingest-store.ts";
+import { IngestQueue, loadSample } from "../features/datasets/ingest-store.ts";
+import { EventsTable } from "../features/events/EventsTable.tsx";
+import { FieldsPanel } from "../features/fields/FieldsPanel.tsx";
+import { Timechart } from "../features/timechart/Timechart.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
+import { investigation, viewOf } from "./investigation.ts";
 import { applyTheme, settings } from "./settings.ts";
 import { useStore } from "./store.ts";
 
@@ -14,7 +18,17 @@ export function App() {
   const theme = useStore(settings).theme;
   const [help, setHelp] = useState(false);
   const status = useEngine("status", {});
+  const view = viewOf(useStore(investigation));
   useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    // `quarry serve --open-sample` links to ?sample=1: load the sample once, on first start.
+    if (new URLSearchParams(location.search).get("sample") === "1" && queue.jobs.get().length === 0) {
+      void loadSample(queue).catch((e: Error) => console.warn(e.message));
+      const url = new URL(location.href);
+      url.searchParams.delete("sample");
+      history.replaceState(null, "", url);
+    }
+  }, [queue]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -44,12 +58,14 @@ export function App() {
       <div className="workspace">
         <aside className="sidebar">
           <DatasetsPanel queue={queue} />
+          {hasData && <FieldsPanel view={view} />}
         </aside>
         <main className="main">
           {hasData ? (
-            <section className="panel welcome">
-              <p className="muted">Data loaded. Query panels appear here.</p>
-            </section>
+            <>
+              <Timechart view={view} fields={status.data?.fields ?? []} />
+              <EventsTable view={view} />
+            </>
           ) : (
             <section className="panel welcome">
               <h1>Hunt through your logs, locally.</h1>

@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatTime } from "../../app/format.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { useEngine } from "../../engine/hooks.ts";
-import { parseSampleIndex, type FileJob, type IngestQueue } from "./ingest-store.ts";
+import { loadSample, type FileJob, type IngestQueue } from "./ingest-store.ts";
 
 /** Drop zone, file picker, sample loader, per-file progress and problems, and what is loaded. */
 export function DatasetsPanel({ queue }: { queue: IngestQueue }) {
@@ -36,13 +36,10 @@ function DropZone({ queue }: { queue: IngestQueue }) {
     setOver(false);
     queue.addFiles([...e.dataTransfer.files]);
   };
-  const loadSample = async () => {
+  const onLoadSample = async () => {
     setSampleError(null);
     try {
-      const base = new URL("sample/", document.baseURI).href;
-      const res = await fetch(new URL("index.json", base));
-      if (!res.ok) throw new Error(`the sample index is missing (HTTP ${res.status})`);
-      for (const f of parseSampleIndex(await res.json(), base)) queue.addUrl(f.name, f.url, f.size);
+      await loadSample(queue);
     } catch (e) {
       setSampleError(`Could not load the sample dataset: ${(e as Error).message}`);
     }
@@ -62,7 +59,7 @@ function DropZone({ queue }: { queue: IngestQueue }) {
       <p className="muted small">JSON lines, Sysmon/Windows XML, EVTX, Zeek, Suricata, PAN-OS, web logs… parsed locally, never uploaded.</p>
       <div className="row">
         <button type="button" onClick={() => input.current?.click()}>Choose files…</button>
-        <button type="button" data-testid="load-sample" onClick={() => void loadSample()}>Load sample dataset</button>
+        <button type="button" data-testid="load-sample" onClick={() => void onLoadSample()}>Load sample dataset</button>
       </div>
       <input
         ref={input}

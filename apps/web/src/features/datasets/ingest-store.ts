@@ -135,3 +135,11 @@ export function parseSampleIndex(json: unknown, base: string): SampleFile[] {
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
+
+/** Queues every file of the sample dataset (`public/sample/index.json`, same origin). */
+export async function loadSample(queue: IngestQueue): Promise<void> {
+  const base = new URL("sample/", document.baseURI).href;
+  const res = await fetch(new URL("index.json", base));
+  if (!res.ok) throw new Error(`the sample index is missing (HTTP ${res.status})`);
+  for (const f of parseSampleIndex(await res.json(), base)) queue.addUrl(f.name, f.url, f.size);
+}
