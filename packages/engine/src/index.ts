@@ -39,3 +39,5 @@ export { executePlan, registerPipe, registerSource, ExecError } from "./exec/run
 export type { ExecContext, RunState, QueryResult, PipeExecutor, SourceExecutor, Row, SequenceHit, Stream } from "./exec/run.ts";
 export { orderKeysFor } from "./exec/order.ts";
 export type { OrderSpec } from "./exec/order.ts";
+export { processTree, processTreeForEvent } from "./views/process-tree.ts";
+export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, ProcessTreeOptions } from "./views/process-tree.ts";
