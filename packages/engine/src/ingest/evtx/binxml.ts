@@ -93,6 +93,7 @@ export function escapeAttr(s: string): string {
 export class ChunkDecoder {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, XNode[]>();
+  private readonly compiling = new Set<number>();
   private readonly view: DataView;
 
   constructor(private readonly b: Uint8Array) {
@@ -194,7 +195,7 @@ export class ChunkDecoder {
   }
 
   /** Text-like tokens that may appear both in element content and in attribute values. */
-  private parseValueToken(pos: number, end: number, out: XNode[]): number {
+  private parseValueToken(pos: number, end: number, out: XNode[], inAttr = false): number {
     const tok = this.b[pos]! & 0x0f;
     switch (tok) {
       case T.Value: {
@@ -203,7 +204,8 @@ export class ChunkDecoder {
         if (type !== VT.WString) throw new Error(`value token of type 0x${type.toString(16)} at chunk offset ${pos}`);
         const len = this.u16(pos + 2);
         this.need(pos + 4, 2 * len, end);
-        out.push({ kind: "text", text: escapeText(utf16(this.b, pos + 4, len)) });
+        const text = utf16(this.b, pos + 4, len);
+        out.push({ kind: "text", text: inAttr ? escapeAttr(text) : escapeText(text) });
         return pos + 4 + 2 * len;
       }
       case T.CData: {
@@ -269,7 +271,7 @@ export class ChunkDecoder {
         while (p < end) {
           const t = this.b[p]! & 0xbf;
           if (t === T.Attribute || t === T.CloseStartElement || t === T.CloseEmptyElement) break;
-          p = this.parseValueToken(p, end, value);
+          p = this.parseValueToken(p, end, value, true);
         }
         const optional = value.length > 0 && value.every((n) => n.kind === "subst" && n.optional);
         el.attrs.push({ prefix: ` ${attrName}='`, value, optional });
@@ -328,14 +330,14 @@ export class ChunkDecoder {
     const bodyStart = defOff + 24;
     const bodyEnd = bodyStart + this.u32(defOff + 20);
     if (bodyEnd > this.b.length) throw new Error(`template at offset ${defOff} runs past the chunk`);
-    // Mark it before parsing so a template that contains itself fails instead of recursing.
-    this.templates.set(defOff, []);
+    // A template that instantiates itself would recurse forever.
+    if (this.compiling.has(defOff)) throw new Error(`template at chunk offset ${defOff} contains itself`);
+    this.compiling.add(defOff);
     const nodes: XNode[] = [];
     try {
       this.parseContent(bodyStart, bodyEnd, nodes, depth + 1, false);
-    } catch (e) {
-      this.templates.delete(defOff);
-      throw e;
+    } finally {
+      this.compiling.delete(defOff);
     }
     this.templates.set(defOff, nodes);
     return nodes;
