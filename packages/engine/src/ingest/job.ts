@@ -1,4 +1,5 @@
 import { Gunzip, Unzip, UnzipInflate } from "fflate";
+import "../normalize/all.ts";
 import { aliasesFor, normalizeEvent } from "../normalize/index.ts";
 import type { Dataset } from "../store/dataset.ts";
 import type { SegmentBuilder } from "../store/segment-builder.ts";
