@@ -41,3 +41,5 @@ export { orderKeysFor } from "./exec/order.ts";
 export type { OrderSpec } from "./exec/order.ts";
 export { processTree, processTreeForEvent } from "./views/process-tree.ts";
 export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, ProcessTreeOptions } from "./views/process-tree.ts";
+export { runEql, runEqlPlan } from "./api/eql.ts";
+export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";

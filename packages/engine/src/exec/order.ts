@@ -20,7 +20,8 @@ const cache = new WeakMap<Segment, Map<string, Float64Array>>();
 /** Per-segment keys for an order spec (cached per segment and field). */
 export function orderKeysFor(ds: Dataset, spec: OrderSpec): OrderKeys {
   return {
-    ts: ds.segments.map((s) => (spec.timestampField === null ? s.time : fieldKeys(s, spec.timestampField, "time"))),
+    // A segment without the timestamp field at all (a log format with its own time field) orders by ingest time.
+    ts: ds.segments.map((s) => (spec.timestampField === null || !columnOf(s, spec.timestampField) ? s.time : fieldKeys(s, spec.timestampField, "time"))),
     tb: ds.segments.map((s) => (spec.tiebreakerField === null ? null : fieldKeys(s, spec.tiebreakerField, "rank"))),
   };
 }
