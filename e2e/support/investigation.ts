@@ -53,6 +53,33 @@ export class Investigation {
     return Number(await this.page.getByTestId("total-events").getAttribute("data-count"));
   }
 
+  /** The number of events the events table holds. */
+  async eventsTotal(): Promise<number> {
+    return Number(await this.page.getByTestId("events-total").getAttribute("data-count"));
+  }
+
+  /** Drags across the timeline between two fractions of its width, as an analyst brushes a range. */
+  async brushTimeline(from: number, to: number): Promise<void> {
+    const chart = this.page.getByTestId("timechart");
+    const box = (await chart.boundingBox())!;
+    // The plot area leaves the grid margins (48 px left, 12 px right) free.
+    const x = (f: number) => box.x + 48 + (box.width - 60) * f;
+    const y = box.y + box.height * 0.6;
+    await this.page.mouse.move(x(from), y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(x((from + to) / 2), y, { steps: 5 });
+    await this.page.mouse.move(x(to), y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
+  /** Opens the event at a row of the events table. */
+  async expandEvent(index: number): Promise<Locator> {
+    await this.page.locator(`[data-testid="event-row"][data-index="${index}"]`).click();
+    const detail = this.page.getByTestId("event-detail");
+    await expect(detail.getByTestId("event-raw")).toBeVisible();
+    return detail;
+  }
+
   /** Saves a full-page screenshot into the test's output folder. */
   async screenshot(name: string): Promise<string> {
     const path = test.info().outputPath(`${name}.png`);
