@@ -45,6 +45,8 @@ registerNormalizer({
   aliases: {
     "event.code": "EventID",
     "host.name": "Computer",
+    // Kept whole (DOMAIN\user), as the views and Splunk's `user` show it; user.domain is split out.
+    "user.name": "User",
     "process.executable": "Image",
     "process.pid": "ProcessId",
     "process.entity_id": "ProcessGuid",
@@ -121,7 +123,6 @@ function deriveSysmon(e: ParsedEvent): void {
   const user = text(f.User);
   if (user) {
     const u = splitUser(user);
-    f["user.name"] = u.name;
     if (u.domain) f["user.domain"] = u.domain;
   }
 }
