@@ -43,3 +43,4 @@ export { processTree, processTreeForEvent } from "./views/process-tree.ts";
 export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, ProcessTreeOptions } from "./views/process-tree.ts";
 export { runEql, runEqlPlan } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";
+export * from "./lang/eql/index.ts";

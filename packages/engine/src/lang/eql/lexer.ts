@@ -119,27 +119,6 @@ export function lexEql(text: string): LexResult {
       i = end;
       continue;
     }
-    if (ch === "`") {
-      let j = i + 1;
-      let value = "";
-      for (;;) {
-        if (j >= n) throw new QueryError("unterminated backtick-quoted name", { start: i, end: n }, ["`"]);
-        if (text[j] === "`") {
-          if (text[j + 1] === "`") {
-            value += "`";
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += text[j];
-        j++;
-      }
-      if (value.length === 0) throw new QueryError("empty backtick-quoted name", { start: i, end: j + 1 }, ["name"]);
-      push("quotedIdent", i, j + 1, value);
-      i = j + 1;
-      continue;
-    }
     if (isDigit(c) || (ch === "." && next !== undefined && isDigit(next.charCodeAt(0)) && !prevIsValue(tokens, spaced))) {
       let j = i;
       while (j < n && isDigit(text.charCodeAt(j))) j++;
@@ -155,19 +134,10 @@ export function lexEql(text: string): LexResult {
       i = j;
       continue;
     }
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      for (;;) {
-        while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-        // Dotted paths are one token; a segment after a dot may start with a digit (`winlog.event_data.1`).
-        if (text[j] === "." && j + 1 < n && isIdentPart(text.charCodeAt(j + 1))) {
-          j++;
-          continue;
-        }
-        break;
-      }
-      push("ident", i, j, text.slice(i, j));
-      i = j;
+    if (isIdentStart(c) || ch === "`") {
+      const { end, value, quoted } = readName(text, i);
+      push(quoted ? "quotedIdent" : "ident", i, end, value);
+      i = end;
       continue;
     }
     const two = text.slice(i, i + 2);
@@ -200,6 +170,52 @@ function prevIsValue(tokens: Token[], spaced: boolean): boolean {
   const prev = tokens[tokens.length - 1];
   if (!prev || spaced) return false;
   return prev.kind === "ident" || prev.kind === "quotedIdent" || (prev.kind === "op" && (prev.value === "]" || prev.value === ")"));
+}
+
+/**
+ * A dotted name whose segments are plain (`process.name`, `winlog.event_data.1`) or backtick-quoted
+ * (`` a.`0`.b ``, with ``` `` ``` for a literal backtick).
+ */
+function readName(text: string, start: number): { end: number; value: string; quoted: boolean } {
+  const n = text.length;
+  let j = start;
+  let value = "";
+  let quoted = false;
+  for (;;) {
+    if (text[j] === "`") {
+      const open = j;
+      j++;
+      let seg = "";
+      for (;;) {
+        if (j >= n) throw new QueryError("unterminated backtick-quoted name", { start: open, end: n }, ["`"]);
+        if (text[j] === "`") {
+          if (text[j + 1] === "`") {
+            seg += "`";
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        seg += text[j];
+        j++;
+      }
+      if (seg.length === 0) throw new QueryError("empty backtick-quoted name", { start: open, end: j + 1 }, ["name"]);
+      j++;
+      value += seg;
+      quoted = true;
+    } else {
+      const s0 = j;
+      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+      value += text.slice(s0, j);
+    }
+    // Dotted paths are one token; a segment after a dot may start with a digit (`winlog.event_data.1`).
+    if (text[j] === "." && j + 1 < n && (isIdentPart(text.charCodeAt(j + 1)) || text[j + 1] === "`")) {
+      value += ".";
+      j++;
+      continue;
+    }
+    return { end: j, value, quoted };
+  }
 }
 
 function readQuoted(text: string, open: number, quote: string, escapes: boolean): { value: string; end: number } {

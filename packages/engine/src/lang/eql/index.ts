@@ -1,0 +1,13 @@
+/** The EQL front end: parse, lower to the plan, print, edit, complete. */
+export { parseEql, parseEqlExpression, MAX_DEPTH as EQL_MAX_DEPTH } from "./parser.ts";
+export { lowerEql, lowerEqlExpression } from "./lower.ts";
+export type { LowerOptions as EqlLowerOptions } from "./lower.ts";
+export { printEql, printEqlExpression } from "./print.ts";
+export { appendWhere, appendCondition, appendPipe, conditionNode, fieldNode, literalNode, removePipes, setCategory, setHead, setJoinKeys } from "./edit.ts";
+export type { EditOp as EqlEditOp } from "./edit.ts";
+export { eqlCompletionContext } from "./completion.ts";
+export type { EqlCompletionContext, EqlCompletionKind } from "./completion.ts";
+export { eqlFunction, eqlFunctionNames } from "./functions.ts";
+export { walkEql, childrenOf as eqlChildren } from "./walk.ts";
+export { compileEql } from "./compile.ts";
+export type * from "./ast.ts";
