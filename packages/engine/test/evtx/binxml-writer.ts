@@ -49,8 +49,11 @@ export class BinXmlWriter {
   fragment(): this {
     return this.raw([0x0f, 0x01, 0x01, 0x00]);
   }
-  open(name: string, hasAttrs = false): this {
-    this.u8(hasAttrs ? 0x41 : 0x01).u16(0xffff).u32(0).nameRef(name);
+  /** An element start; `dependencyId: false` writes the shorter header used outside template definitions. */
+  open(name: string, hasAttrs = false, dependencyId = true): this {
+    this.u8(hasAttrs ? 0x41 : 0x01);
+    if (dependencyId) this.u16(0xffff);
+    this.u32(0).nameRef(name);
     return hasAttrs ? this.u32(0) : this;
   }
   attr(name: string): this {

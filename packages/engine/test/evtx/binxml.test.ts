@@ -158,6 +158,32 @@ describe("evtx BinXML: structure", () => {
     );
   });
 
+  it("elements written directly in a record or a BinXML value, with or without a dependency id", () => {
+    for (const dep of [true, false]) {
+      const xml = render((w) => {
+        w.open("Event", true, dep).attr("xmlns").text("urn:x").closeStart();
+        w.open("Computer", false, dep).closeStart().text("PC01").end();
+        // The second <Computer> refers back to the name written inline by the first.
+        w.open("Computer", false, dep).closeStart().text("PC02").end();
+        w.end();
+      });
+      expect(xml).toBe("<Event xmlns='urn:x'><Computer>PC01</Computer><Computer>PC02</Computer></Event>");
+    }
+    const outer = (w: BinXmlWriter, inner: ArrayLike<number>) => {
+      w.fragment();
+      w.template((t) => t.fragment().open("UserData").closeStart().subst(0, 0x21).end().eof(), [[0x21, inner]]);
+      w.eof();
+    };
+    const dry = new BinXmlWriter();
+    outer(dry, []);
+    const nested = new BinXmlWriter(dry.pos - 1);
+    nested.fragment().open("Leaf", true, false).attr("n").text("1").closeStart().text("v").end().eof();
+    const w = new BinXmlWriter();
+    const start = w.pos;
+    outer(w, nested.bytes.slice(dry.pos - 1, nested.pos));
+    expect(new ChunkDecoder(w.bytes).render(start, w.pos)).toBe("<UserData><Leaf n='1'>v</Leaf></UserData>");
+  });
+
   it("malformed BinXML fails with a positioned error instead of crashing or looping", () => {
     expect(() => render((w) => w.template((t) => t.fragment().open("V").closeStart().subst(5, 0x01).end().eof(), [[0x01, wstr("a")]]))).toThrow(
       /substitution 5 refers past the 1 values/,

@@ -108,7 +108,7 @@ export class ChunkDecoder {
   private renderFragment(pos: number, end: number, depth: number): string {
     if (depth > MAX_DEPTH) throw new Error(`BinXML nested deeper than ${MAX_DEPTH} levels`);
     const nodes: XNode[] = [];
-    this.parseContent(pos, end, nodes, depth, false);
+    this.parseContent(pos, end, nodes, depth, false, false);
     return this.renderNodes(nodes, NO_VALUES, depth, false);
   }
 
@@ -154,7 +154,7 @@ export class ChunkDecoder {
   }
 
   /** Parses tokens into `out` until EOF (or the end of the enclosing element); returns the next position. */
-  private parseContent(pos: number, end: number, out: XNode[], depth: number, inElement: boolean): number {
+  private parseContent(pos: number, end: number, out: XNode[], depth: number, inElement: boolean, inTemplate: boolean): number {
     while (pos < end) {
       const tok = this.b[pos]!;
       if ((tok & 0xb0) !== 0) throw new Error(`unknown BinXML token 0x${tok.toString(16)} at chunk offset ${pos}`);
@@ -166,7 +166,7 @@ export class ChunkDecoder {
           pos += 4;
           break;
         case T.OpenStartElement:
-          pos = this.parseElement(pos, end, out, depth);
+          pos = this.parseElement(pos, end, out, depth, inTemplate);
           break;
         case T.EndElement:
           if (!inElement) throw new Error(`unexpected end-element token at chunk offset ${pos}`);
@@ -249,14 +249,32 @@ export class ChunkDecoder {
   }
 
   /**
+   * Elements in template definitions carry a u16 dependency id after the token; elements written directly in
+   * a record or in a BinXML value may not. Decide by where the name offset lands: an inline name starts
+   * right after the header, and a reference points back into the chunk.
+   */
+  private hasDependencyId(pos: number, end: number): boolean {
+    if (pos + 11 > end) return pos + 9 > end;
+    const withDep = this.u32(pos + 7);
+    const without = this.u32(pos + 5);
+    if (withDep === pos + 11) return true;
+    if (without === pos + 9) return false;
+    const plausible = (off: number) => off >= 128 && off + 8 <= pos;
+    if (plausible(withDep)) return true;
+    if (plausible(without)) return false;
+    return true;
+  }
+
+  /**
    * OpenStartElement: token, dependency id u16, data size u32, name offset u32, the name when stored inline,
    * then (with the 0x40 flag) the attribute list size u32 and the attributes.
    */
-  private parseElement(pos: number, end: number, out: XNode[], depth: number): number {
+  private parseElement(pos: number, end: number, out: XNode[], depth: number, inTemplate: boolean): number {
     const hasAttrs = (this.b[pos]! & 0x40) !== 0;
-    this.need(pos, 11, end);
-    const nameOff = this.u32(pos + 7);
-    let p = pos + 11;
+    const head = inTemplate || this.hasDependencyId(pos, end) ? 11 : 9;
+    this.need(pos, head, end);
+    const nameOff = this.u32(pos + head - 4);
+    let p = pos + head;
     if (nameOff === p) p = this.skipName(p, end);
     if (hasAttrs) {
       this.need(p, 4, end);
@@ -281,7 +299,7 @@ export class ChunkDecoder {
     const close = this.b[p]!;
     if (close === T.CloseStartElement) {
       el.children = [];
-      p = this.parseContent(p + 1, end, el.children, depth, true);
+      p = this.parseContent(p + 1, end, el.children, depth, true, inTemplate);
     } else if (close === T.CloseEmptyElement) {
       p += 1;
     } else {
@@ -335,7 +353,7 @@ export class ChunkDecoder {
     this.compiling.add(defOff);
     const nodes: XNode[] = [];
     try {
-      this.parseContent(bodyStart, bodyEnd, nodes, depth + 1, false);
+      this.parseContent(bodyStart, bodyEnd, nodes, depth + 1, false, true);
     } finally {
       this.compiling.delete(defOff);
     }
