@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Dataset, ingestBytes } from "../../src/index.ts";
+import { evtxFormat } from "../../src/ingest/evtx/format.ts";
 import { readSample } from "./helpers.ts";
 
 /** 565 records in 15 chunks. */
@@ -134,6 +135,23 @@ describe("evtx: streaming and bad input", () => {
       expect(s.events).toBeGreaterThanOrEqual(total - recordsInChunk(original, chunk));
       expect(s.events + s.problemTotal).toBeGreaterThan(0);
     }
+  });
+
+  it("a damaged file header is reported; the self-checked chunks still load", () => {
+    const bytes = original.slice();
+    bytes[24] ^= 0x01; // next record number, covered by the file header CRC
+    const s = ingest(bytes);
+    expect(s.format).toBe("evtx");
+    expect(s.events).toBe(565);
+    expect(reasons(s)).toEqual(["124 bad file header checksum: chunks are read anyway"]);
+  });
+
+  it("is chosen by the ElfFile magic only", () => {
+    expect(evtxFormat.sniff(original.subarray(0, 64))).toBe(1);
+    expect(evtxFormat.sniff(original.subarray(chunkAt(0), chunkAt(0) + 64))).toBe(0);
+    expect(evtxFormat.sniff(new TextEncoder().encode("ElfFile"))).toBe(0);
+    const other = ingest(new TextEncoder().encode("<Event xmlns='x'>"));
+    expect(other.format).not.toBe("evtx");
   });
 
   it("a file of only the header and zero-filled chunks: no events, the missing in-use chunks reported", () => {

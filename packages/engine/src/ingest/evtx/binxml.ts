@@ -71,7 +71,7 @@ const TEXT_SPECIAL = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 const ATTR_SPECIAL = /[&<>'\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 /** Escapes element text (`&`, `<`, `>`, and control characters as character references). */
-export function escapeText(s: string): string {
+function escapeText(s: string): string {
   if (!TEXT_SPECIAL.test(s)) return s;
   return s
     .replace(/&/g, "&amp;")
@@ -81,7 +81,7 @@ export function escapeText(s: string): string {
 }
 
 /** Escapes a single-quoted attribute value. */
-export function escapeAttr(s: string): string {
+function escapeAttr(s: string): string {
   if (!ATTR_SPECIAL.test(s)) return s;
   return escapeText(s).replace(/'/g, "&apos;");
 }

@@ -82,12 +82,6 @@ export function fileTimeText(lo: number, hi: number): string {
   return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(frac, 7)}00Z`;
 }
 
-/** FILETIME ticks → ms since the epoch (for the record's written time). */
-export function fileTimeMs(lo: number, hi: number): number {
-  const rest = hi * TWO32_REMAINDER + lo;
-  return (hi * TWO32_SECONDS - EPOCH_DELTA_S) * 1000 + rest / 1e4;
-}
-
 function u64Text(view: DataView, pos: number, signed: boolean): string {
   const lo = view.getUint32(pos, true);
   const hi = view.getUint32(pos + 4, true);
