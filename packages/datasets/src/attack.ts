@@ -398,9 +398,14 @@ export class Attack {
     for (const plan of BEACON_PLAN) {
       const n = Math.max(12, Math.round(this.vol.beacons * plan.share));
       const [w0, w1] = windows[plan.host]!;
-      const step = (w1 - w0) / n;
+      // A fifth of the check-ins fall in the first half hour (interactive tasking right after the
+      // agent starts), the rest spread over the days the agent lives.
+      const burst = Math.max(3, Math.round(n / 5));
+      const burstEnd = Math.min(w1, w0 + 30 * MINUTE);
       for (let i = 0; i < n; i++) {
-        const t = Math.floor(w0 + i * step + this.rng.next() * step * 0.8);
+        const [a, b, k, m] = i < burst ? [w0, burstEnd, i, burst] : [burstEnd, w1, i - burst, n - burst];
+        const step = (b - a) / m;
+        const t = Math.floor(a + k * step + this.rng.next() * step * 0.8);
         this.at(t, (x) => this.beacon(x, plan.host, plan.stream));
       }
     }

@@ -119,7 +119,8 @@ export class Wire {
         app: f.app,
         client_rtt: this.rng.int(20, 90000),
         connection: `${f.src}:${f.srcPort}`,
-        protocol_stack: f.cert ? "ip:tcp:ssl" : `ip:tcp:${f.app === "ssl" ? "unknown" : f.app}`,
+        // Stream's stack ends in the layer it decoded; stream:tcp records stop at tcp (or ssl).
+        protocol_stack: f.cert ? "ip:tcp:ssl" : "ip:tcp",
         server_rtt: this.rng.int(20, 90000),
         tcp_status: 0,
       };
@@ -143,7 +144,7 @@ export class Wire {
       this.em.emit(t, "stream_tcp", () => text);
     }
     if (f.streamIp) {
-      const rec = { ...this.streamCommon(f), protocol: f.transport === "tcp" ? 6 : 17, protocol_stack: `ip:${f.transport}`, app: f.app };
+      const rec = { ...this.streamCommon(f), protocol: f.transport === "tcp" ? 6 : 17, protocol_stack: "ip", app: f.app };
       const text = JSON.stringify(rec);
       this.em.emit(f.end, "stream_ip", () => text);
     }
