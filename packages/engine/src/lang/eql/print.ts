@@ -57,7 +57,11 @@ class Printer {
   private readonly pending: Comment[];
   private readonly emitted = new Set<Comment>();
 
-  constructor(private readonly source: string | null, comments: Comment[]) {
+  constructor(
+    private readonly source: string | null,
+    comments: Comment[],
+    private readonly reuse: boolean,
+  ) {
     this.pending = comments;
   }
 
@@ -76,7 +80,7 @@ class Printer {
   /** Print a parsed, unchanged node from its source text; false if the node was built by an edit. */
   private verbatim(node: EqlNode): boolean {
     const src = originalSource(node);
-    if (src === undefined || node.span.end < node.span.start || node.span.end > src.length) return false;
+    if (!this.reuse || src === undefined || node.span.end < node.span.start || node.span.end > src.length) return false;
     if (src === this.source) {
       for (const c of this.pending) {
         if (this.emitted.has(c)) continue;
@@ -91,7 +95,7 @@ class Printer {
   }
 
   query(q: QueryNode): void {
-    if (originalSource(q) === q.source && this.source === q.source) {
+    if (this.reuse && originalSource(q) === q.source && this.source === q.source) {
       this.emit(q.source);
       for (const c of this.pending) this.emitted.add(c);
       return;
@@ -138,7 +142,7 @@ class Printer {
   }
 
   private verbatimAfter(prefix: string, node: EqlNode): boolean {
-    if (originalSource(node) === undefined) return false;
+    if (!this.reuse || originalSource(node) === undefined) return false;
     this.emit(prefix);
     return this.verbatim(node);
   }
@@ -275,16 +279,19 @@ class Printer {
   }
 }
 
-/** Print a query; unchanged parts keep their original text and comments. */
-export function printEql(ast: QueryNode): string {
-  const p = new Printer(ast.source, ast.comments);
+/**
+ * Print a query; unchanged parts keep their original text and comments. `reuseSource: false`
+ * prints everything from the structure (normalised layout; comments go to the end).
+ */
+export function printEql(ast: QueryNode, opts: { reuseSource?: boolean } = {}): string {
+  const p = new Printer(ast.source, ast.comments, opts.reuseSource !== false);
   p.query(ast);
   return p.result();
 }
 
 /** Print a lone expression. */
 export function printEqlExpression(e: ExprNode): string {
-  const p = new Printer(null, []);
+  const p = new Printer(null, [], false);
   p.expr(e, 0);
   return p.result();
 }
