@@ -1,6 +1,7 @@
 /** Public API of the Quarry engine: store, ingest, plan, executors. */
 export { Dict, parseNumber } from "./store/dict.ts";
 export { Dataset, columnOf, valueAt, eventFields, assertNever } from "./store/dataset.ts";
+export { serializeDataset, deserializeDataset } from "./store/serialize.ts";
 export type { Column, FieldType, FieldValue, FlatFields, IngestProblem, Scalar, Segment } from "./store/types.ts";
 export { IngestJob, ingestBytes } from "./ingest/job.ts";
 export type { IngestProgress, IngestSummary } from "./ingest/job.ts";
@@ -44,3 +45,6 @@ export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, Proces
 export { runEql, runEqlPlan } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
+export { pivot } from "./views/pivot.ts";
+export type { EntityKind, EntityRef, PivotEvent, PivotOptions, PivotSummary, RelatedGroup, RelatedItem, RelatedKind } from "./views/pivot.ts";
+export * from "./lookups/index.ts";
