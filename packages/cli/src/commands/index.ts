@@ -1,6 +1,7 @@
 import type { Command } from "../command.ts";
+import { generateCommand } from "./generate.ts";
 import { ingestCommand } from "./ingest.ts";
 import { serveCommand } from "./serve.ts";
 
 /** Every sub-command, in the order `quarry --help` lists them. Add new commands here. */
-export const COMMANDS: Command[] = [ingestCommand, serveCommand];
+export const COMMANDS: Command[] = [ingestCommand, serveCommand, generateCommand];
