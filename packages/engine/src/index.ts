@@ -45,6 +45,3 @@ export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, Proces
 export { runEql, runEqlPlan } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
-export { pivot } from "./views/pivot.ts";
-export type { EntityKind, EntityRef, PivotEvent, PivotOptions, PivotSummary, RelatedGroup, RelatedItem, RelatedKind } from "./views/pivot.ts";
-export * from "./lookups/index.ts";
