@@ -3,12 +3,16 @@ import { IngestJob, type IngestSummary } from "../ingest/job.ts";
 import { fieldStats, type FieldStat, type SegmentRows } from "../exec/field-stats.ts";
 import { histogram, type Histogram, type HistogramRequest } from "../exec/histogram.ts";
 import type { Segment } from "../store/types.ts";
-import type { DatasetStatus, EventDetail, EventPage, EventRow, LoadedFile, ViewRef } from "./protocol.ts";
+import type { CancelToken } from "../exec/cancel.ts";
+import type { DatasetStatus, EventDetail, EventPage, EventRow, LoadedFile, QueryInfo, QueryRequest, SequencePage, TablePage, ViewRef } from "./protocol.ts";
+import { runQuery, UI_SIZE, type QueryRun } from "./query.ts";
 
 /** Characters of `_raw` sent per events-table row; the full text comes with `event`. */
 const RAW_PREVIEW = 2000;
 /** Largest page the events table may ask for. */
 const MAX_PAGE = 5000;
+/** Query results kept at once; older handles are dropped (the app re-runs on demand). */
+const MAX_HANDLES = 16;
 
 /** Events in an order: event i is row `row[i]` of segment `seg[i]`. */
 export interface EventRefs {
@@ -34,6 +38,8 @@ export class EngineCore {
   dataset = new Dataset();
   private files: LoadedFile[] = [];
   private order: MergedOrder | null = null;
+  private readonly results = new Map<number, { run: QueryRun; events: EventRefs }>();
+  private nextHandle = 1;
 
   /** Starts loading a file; feed it bytes, then pass it to `finishIngest`. */
   beginIngest(name: string): IngestJob {
@@ -79,6 +85,7 @@ export class EngineCore {
     this.dataset = new Dataset();
     this.files = [];
     this.order = null;
+    this.results.clear();
     return this.status();
   }
 
@@ -92,8 +99,67 @@ export class EngineCore {
         return timeSlice(this.dataset.segments, order, v.earliest ?? null, v.latest ?? null);
       }
       case "result":
-        throw new Error(`unknown result handle ${v.handle}: run the query again`);
+        return this.result(v.handle).events;
     }
+  }
+
+  /** Runs a query and keeps its result under a new handle. */
+  query(req: QueryRequest, cancel: CancelToken = { cancelled: false }): QueryInfo {
+    const run = runQuery(this.dataset, req, cancel);
+    const handle = this.nextHandle++;
+    const { stream } = run;
+    let events: EventRefs = { seg: [], row: [], length: 0 };
+    let total: number;
+    let fields: string[] = [];
+    switch (stream.kind) {
+      case "events":
+        events = stream.events;
+        total = stream.events.length;
+        break;
+      case "sequences":
+        events = sequenceEvents(stream.sequences);
+        total = stream.sequences.length;
+        break;
+      case "table":
+        total = stream.rows.length;
+        fields = stream.fields;
+        break;
+    }
+    this.results.set(handle, { run, events });
+    if (this.results.size > MAX_HANDLES) this.results.delete(this.results.keys().next().value!);
+    return { handle, kind: stream.kind, total, fields, tookMs: Math.round(run.tookMs), capped: stream.kind !== "events" && total >= UI_SIZE };
+  }
+
+  /** A page of a sequences result: join keys and one row per stage (null for a missing-event slot). */
+  sequences(handle: number, offset: number, limit: number): SequencePage {
+    const { stream } = this.result(handle).run;
+    if (stream.kind !== "sequences") throw new Error(`result ${handle} holds ${stream.kind}, not sequences`);
+    const [start, end] = pageBounds(stream.sequences.length, offset, limit);
+    const segs = this.dataset.segments;
+    const sequences = stream.sequences.slice(start, end).map((h) => ({
+      joinKeys: h.joinKeys,
+      events: Array.from(h.seg, (sg, i) => (sg < 0 ? null : rowOf(segs[sg]!, h.row[i]!))),
+    }));
+    return { total: stream.sequences.length, offset: start, sequences };
+  }
+
+  /** A page of a table result. */
+  table(handle: number, offset: number, limit: number): TablePage {
+    const { stream } = this.result(handle).run;
+    if (stream.kind !== "table") throw new Error(`result ${handle} holds ${stream.kind}, not a table`);
+    const [start, end] = pageBounds(stream.rows.length, offset, limit);
+    return { total: stream.rows.length, offset: start, fields: stream.fields, rows: stream.rows.slice(start, end) };
+  }
+
+  /** Forgets a result. */
+  release(handle: number): boolean {
+    return this.results.delete(handle);
+  }
+
+  private result(handle: number): { run: QueryRun; events: EventRefs } {
+    const r = this.results.get(handle);
+    if (!r) throw new Error(`unknown result handle ${handle}: run the query again`);
+    return r;
   }
 
   /** The rows a view covers, grouped per segment (order within a segment is not kept). */
@@ -107,8 +173,7 @@ export class EngineCore {
   events(view: ViewRef | undefined, offset: number, limit: number): EventPage {
     const list = this.listOf(view);
     const total = list.length;
-    const start = Math.max(0, Math.min(Math.floor(offset) || 0, total));
-    const end = Math.min(total, start + Math.max(0, Math.min(Math.floor(limit) || 0, MAX_PAGE)));
+    const [start, end] = pageBounds(total, offset, limit);
     const rows: EventRow[] = [];
     const segs = this.dataset.segments;
     for (let i = start; i < end; i++) rows.push(rowOf(segs[list.seg[i]!]!, list.row[i]!));
@@ -144,6 +209,25 @@ export class EngineCore {
     this.order = mergeOrder(parts, this.dataset.nextSeq, segments);
     return this.order;
   }
+}
+
+/** [start, end) of a page, clamped to the result and to the largest page. */
+function pageBounds(total: number, offset: number, limit: number): [number, number] {
+  const start = Math.max(0, Math.min(Math.floor(offset) || 0, total));
+  return [start, Math.min(total, start + Math.max(0, Math.min(Math.floor(limit) || 0, MAX_PAGE)))];
+}
+
+/** Every event of a set of sequences, in sequence then stage order (for field and time summaries). */
+function sequenceEvents(hits: Array<{ seg: Int32Array; row: Int32Array }>): EventRefs {
+  const seg: number[] = [];
+  const row: number[] = [];
+  for (const h of hits)
+    for (let i = 0; i < h.seg.length; i++)
+      if (h.seg[i]! >= 0) {
+        seg.push(h.seg[i]!);
+        row.push(h.row[i]!);
+      }
+  return { seg, row, length: seg.length };
 }
 
 function rowOf(seg: Segment, row: number): EventRow {

@@ -31,6 +31,12 @@ export function engineHandlers(core: EngineCore): Handlers {
     event: (p) => core.event(p.seq),
     fieldStats: (p) => core.fieldStats(p.view, p.top),
     histogram: (p) => core.histogram(p.view, p),
+    // The executors read the flag between batches; the cancel message itself can only arrive
+    // between calls, since a run is one synchronous call.
+    query: (p, ctx) => core.query(p, ctx),
+    sequences: (p) => core.sequences(p.handle, p.offset, p.limit),
+    table: (p) => core.table(p.handle, p.offset, p.limit),
+    release: (p) => core.release(p.handle),
   };
 }
 

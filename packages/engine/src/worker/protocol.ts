@@ -24,6 +24,52 @@ export interface EngineApi {
   fieldStats: { req: { view?: ViewRef; top?: number }; res: FieldStat[]; progress: never };
   /** Event counts over time, optionally split by a field. */
   histogram: { req: { view?: ViewRef } & HistogramRequest; res: Histogram; progress: never };
+  /** Runs an EQL or SPL query; the result stays in the worker under a handle, pages travel. */
+  query: { req: QueryRequest; res: QueryInfo; progress: never };
+  /** A page of a sequences result. */
+  sequences: { req: { handle: number; offset: number; limit: number }; res: SequencePage; progress: never };
+  /** A page of a table result (stats, timechart, table…). */
+  table: { req: { handle: number; offset: number; limit: number }; res: TablePage; progress: never };
+  /** Forgets a result handle. */
+  release: { req: { handle: number }; res: boolean; progress: never };
+}
+
+export interface QueryRequest {
+  lang: "eql" | "spl";
+  text: string;
+  /** UI time range in ms (earliest inclusive, latest exclusive), intersected with the query's own. */
+  earliest?: number | null;
+  latest?: number | null;
+  /** Most sequences / table rows kept (capped by the worker). */
+  size?: number;
+  /** IANA zone for SPL absolute times. */
+  timeZone?: string;
+}
+
+/** What a run produced; the rows themselves are fetched by page. */
+export interface QueryInfo {
+  handle: number;
+  kind: "events" | "sequences" | "table";
+  /** Events, sequences or table rows. */
+  total: number;
+  /** Table columns in display order (empty for events and sequences). */
+  fields: string[];
+  tookMs: number;
+  /** The result hit the worker's cap (sequences, tables): there may be more. */
+  capped: boolean;
+}
+
+export interface SequencePage {
+  total: number;
+  offset: number;
+  sequences: Array<{ joinKeys: Scalar[]; events: Array<EventRow | null> }>;
+}
+
+export interface TablePage {
+  total: number;
+  offset: number;
+  fields: string[];
+  rows: Array<Record<string, Scalar | Scalar[]>>;
 }
 
 /** Every method name of the protocol. */

@@ -1,0 +1,78 @@
+import type { Dataset } from "../store/dataset.ts";
+import type { CancelToken } from "../exec/cancel.ts";
+import { fieldKeys } from "../exec/order.ts";
+import { executePlan, type ExecContext } from "../exec/run.ts";
+import type { Stream } from "../exec/stream.ts";
+import { compileEql } from "../lang/eql/compile.ts";
+import type { QueryPlan } from "../lang/plan.ts";
+import { parseSpl } from "../lang/spl/parse.ts";
+import type { QueryRequest } from "./protocol.ts";
+
+/** Sequences (or table rows) a UI run keeps at most; events are never capped. */
+export const UI_SIZE = 10_000;
+
+/** A plan run in the worker: the stream stays here, pages travel. */
+export interface QueryRun {
+  plan: QueryPlan;
+  stream: Stream;
+  tookMs: number;
+}
+
+/**
+ * Compiles and runs a query for the app. EQL runs under the same `_eql/search` settings as
+ * `runEql` (order by `@timestamp`, FILETIME detection, integer division) but keeps the whole
+ * stream, so the events table can page through every hit instead of the first `size`.
+ * The UI time range narrows the plan's source events.
+ */
+export function runQuery(ds: Dataset, req: QueryRequest, cancel: CancelToken): QueryRun {
+  const started = performance.now();
+  const { plan, ctx } = req.lang === "eql" ? eqlPlan(ds, req.text) : splPlan(req.text, req.timeZone);
+  if (req.earliest != null || req.latest != null) {
+    const own = plan.timeRange;
+    plan.timeRange = {
+      earliest: maxOf(own?.earliest ?? null, req.earliest ?? null),
+      latest: minOf(own?.latest ?? null, req.latest ?? null),
+    };
+  }
+  const stream = executePlan(ds, plan, { ...ctx, cancel, size: Math.max(1, Math.min(req.size ?? UI_SIZE, UI_SIZE)) });
+  return { plan, stream, tookMs: performance.now() - started };
+}
+
+function eqlPlan(ds: Dataset, text: string): { plan: QueryPlan; ctx: ExecContext } {
+  const plan = compileEql(text, { dialect: "elastic", eventCategoryField: "event.category" });
+  const timestampField = "@timestamp";
+  return {
+    plan,
+    ctx: {
+      eval: { integerDivision: true, fieldType: (name) => ds.fieldTypes.get(name) },
+      order: { timestampField, tiebreakerField: null },
+      maxSamplesPerKey: 1,
+      timeUnitsPerMs: detectTimeUnits(ds, timestampField),
+      nullJoinKeys: false,
+    },
+  };
+}
+
+function splPlan(text: string, timeZone: string | undefined): { plan: QueryPlan; ctx: ExecContext } {
+  const { plan } = parseSpl(text, { tz: timeZone ?? "UTC" });
+  return { plan, ctx: {} };
+}
+
+/** FILETIME ticks (100 ns since 1601) look like 1.3e17; epoch ms like 1.6e12 (as `runEql` detects). */
+function detectTimeUnits(ds: Dataset, field: string): number {
+  for (const seg of ds.segments) {
+    const keys = fieldKeys(seg, field, "time");
+    for (let r = 0; r < keys.length; r++) {
+      const v = keys[r]!;
+      if (!Number.isNaN(v)) return v > 1e16 ? 10_000 : 1;
+    }
+  }
+  return 1;
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+function minOf(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}

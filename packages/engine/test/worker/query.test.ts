@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { EngineCore, ingestBytes } from "../../src/index.ts";
+
+const FILE = new URL("../../../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url);
+
+function core(): EngineCore {
+  const c = new EngineCore();
+  const job = c.beginIngest("normalized-T1117-AtomicRed-regsvr32.json");
+  job.write(readFileSync(FILE));
+  c.finishIngest(job);
+  return c;
+}
+
+describe("worker queries: the seed 000 walkthrough (143 / 1 / 1 / one sequence)", () => {
+  const c = core();
+
+  it("keeps every event hit, not the first `size`, and pages them", () => {
+    const info = c.query({ lang: "eql", text: 'any where process.name == "regsvr32.exe"' });
+    expect(info).toMatchObject({ kind: "events", total: 143, capped: false });
+    const page = c.events({ kind: "result", handle: info.handle }, 0, 500);
+    expect(page.total).toBe(143);
+    expect(page.rows).toHaveLength(143);
+    const stats = c.fieldStats({ kind: "result", handle: info.handle });
+    expect(stats.find((s) => s.field === "process.name")!.top).toEqual([{ value: "regsvr32.exe", count: 143 }]);
+  });
+
+  it("finds the command line and the scrobj.dll load", () => {
+    expect(c.query({ lang: "eql", text: 'process where process.name == "regsvr32.exe" and process.command_line.keyword != null' }).total).toBe(1);
+    const lib = c.query({ lang: "eql", text: 'library where process.name == "regsvr32.exe" and dll.name == "scrobj.dll"' });
+    expect(lib.total).toBe(1);
+    const [row] = c.events({ kind: "result", handle: lib.handle }, 0, 10).rows;
+    expect(c.event(row!.seq)!.fields["dll.name"]).toBe("scrobj.dll");
+  });
+
+  it("returns the sequence with join key 2012 and its three events", () => {
+    const info = c.query({ lang: "eql", text: 'sequence by process.pid [process where process.name == "regsvr32.exe"] [library where dll.name == "scrobj.dll"] [network where true]' });
+    expect(info).toMatchObject({ kind: "sequences", total: 1 });
+    const page = c.sequences(info.handle, 0, 10);
+    expect(page.sequences[0]!.joinKeys).toEqual([2012]);
+    const cats = page.sequences[0]!.events.map((e) => c.event(e!.seq)!.fields["event.category"]);
+    expect(cats).toEqual(["process", "library", "network"]);
+    // The view of a sequences result is its events: fields and timeline cover those three.
+    expect(c.events({ kind: "result", handle: info.handle }, 0, 10).total).toBe(3);
+  });
+
+  it("reports a bad query as a positioned QueryError and forgets unknown handles", () => {
+    let err: unknown;
+    try {
+      c.query({ lang: "eql", text: "process where (" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ name: "QueryError", span: { start: expect.any(Number), end: expect.any(Number) } });
+    expect(() => c.table(424242, 0, 10)).toThrow(/unknown result handle/);
+  });
+
+  it("intersects the UI time range with the query", () => {
+    const all = c.events({ kind: "result", handle: c.query({ lang: "eql", text: "any where true" }).handle }, 0, 500).rows;
+    const t = all[75]!.time!;
+    const expected = all.filter((r) => r.time! >= t).length;
+    const info = c.query({ lang: "eql", text: "any where true", earliest: t });
+    expect(info.total).toBe(expected);
+  });
+});
