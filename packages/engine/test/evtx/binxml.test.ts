@@ -190,6 +190,26 @@ describe("evtx BinXML: structure", () => {
     );
     expect(() => render((w) => w.u8(0x3f))).toThrow(/unknown BinXML token 0x3f at chunk offset 516/);
     expect(() => render((w) => w.open("A").closeStart().text("x"))).toThrow(/ends inside an element|not closed/);
+    // Templates that each instantiate the next one 16 times: 16^9 copies of <a/> if nothing stopped it.
+    const chain = new BinXmlWriter();
+    const defAt = (i: number) => 1000 + i * 400;
+    for (let i = 0; i < 10; i++) {
+      chain.pos = defAt(i);
+      chain.u32(0).raw(new Uint8Array(16));
+      const sizeAt = chain.pos;
+      chain.u32(0);
+      const body = chain.pos;
+      chain.fragment();
+      if (i === 9) chain.open("a").closeEmpty();
+      else for (let k = 0; k < 16; k++) chain.u8(0x0c).u8(1).u32(i + 1).u32(defAt(i + 1)).u32(0);
+      chain.eof();
+      chain.view.setUint32(sizeAt, chain.pos - body, true);
+    }
+    chain.pos = 512;
+    chain.fragment().u8(0x0c).u8(1).u32(0).u32(defAt(0)).u32(0).eof();
+    const t0 = performance.now();
+    expect(() => new ChunkDecoder(chain.bytes).render(512, chain.pos)).toThrow(/more than \d+ (characters|BinXML steps)|nested deeper/);
+    expect(performance.now() - t0).toBeLessThan(5000);
     // A template whose definition points at itself.
     const w = new BinXmlWriter();
     const start = w.pos;

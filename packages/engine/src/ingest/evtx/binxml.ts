@@ -23,7 +23,14 @@ const T = {
 } as const;
 
 /** Nesting bound for templates and BinXML-in-BinXML values, so hostile input cannot recurse forever. */
-const MAX_DEPTH = 24;
+const MAX_DEPTH = 12;
+/**
+ * Work budget per record (tokens parsed + nodes rendered). Real records take a few hundred; crafted templates
+ * that instantiate each other many times over could otherwise take exponential time.
+ */
+const MAX_WORK = 1_000_000;
+/** No real record renders to more XML than this; crafted nesting could, exponentially. */
+const MAX_XML_CHARS = 8 << 20;
 
 /**
  * A parsed piece of XML. Template bodies are parsed once per chunk into these nodes, then rendered once per
@@ -94,6 +101,7 @@ export class ChunkDecoder {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, XNode[]>();
   private readonly compiling = new Set<number>();
+  private work = 0;
   private readonly view: DataView;
 
   constructor(private readonly b: Uint8Array) {
@@ -102,6 +110,7 @@ export class ChunkDecoder {
 
   /** Renders the BinXML fragment in [pos, end) (chunk offsets) to XML text; throws on malformed input. */
   render(pos: number, end: number): string {
+    this.work = 0;
     return this.renderFragment(pos, end, 0);
   }
 
@@ -110,6 +119,10 @@ export class ChunkDecoder {
     const nodes: XNode[] = [];
     this.parseContent(pos, end, nodes, depth, false, false);
     return this.renderNodes(nodes, NO_VALUES, depth, false);
+  }
+
+  private spend(): void {
+    if (++this.work > MAX_WORK) throw new Error(`record needs more than ${MAX_WORK} BinXML steps`);
   }
 
   private need(pos: number, n: number, end: number): void {
@@ -156,6 +169,7 @@ export class ChunkDecoder {
   /** Parses tokens into `out` until EOF (or the end of the enclosing element); returns the next position. */
   private parseContent(pos: number, end: number, out: XNode[], depth: number, inElement: boolean, inTemplate: boolean): number {
     while (pos < end) {
+      this.spend();
       const tok = this.b[pos]!;
       if ((tok & 0xb0) !== 0) throw new Error(`unknown BinXML token 0x${tok.toString(16)} at chunk offset ${pos}`);
       switch (tok & 0x0f) {
@@ -364,6 +378,8 @@ export class ChunkDecoder {
   private renderNodes(nodes: XNode[], values: Values, depth: number, inAttr: boolean): string {
     let s = "";
     for (const node of nodes) {
+      this.spend();
+      if (s.length > MAX_XML_CHARS) throw new Error(`record renders to more than ${MAX_XML_CHARS} characters`);
       switch (node.kind) {
         case "text":
           s += node.text;
