@@ -1,5 +1,6 @@
 import type { IngestJob } from "../ingest/job.ts";
 import type { EngineCore } from "./core.ts";
+import { checkQuery, completeQuery } from "./language.ts";
 import { CancelledError, type EngineApi, type EngineMethod, type IngestSource, type ProgressOf, type RequestOf, type ResultOf } from "./protocol.ts";
 
 /** What a handler gets besides its params: a progress sink and the cancel flag. */
@@ -37,6 +38,8 @@ export function engineHandlers(core: EngineCore): Handlers {
     sequences: (p) => core.sequences(p.handle, p.offset, p.limit),
     table: (p) => core.table(p.handle, p.offset, p.limit),
     release: (p) => core.release(p.handle),
+    check: (p) => checkQuery(p.lang, p.text),
+    complete: (p) => completeQuery(core.dataset, p.lang, p.text, p.offset),
   };
 }
 

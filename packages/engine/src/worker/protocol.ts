@@ -32,6 +32,23 @@ export interface EngineApi {
   table: { req: { handle: number; offset: number; limit: number }; res: TablePage; progress: never };
   /** Forgets a result handle. */
   release: { req: { handle: number }; res: boolean; progress: never };
+  /** Parses a query without running it: the positioned error, or null. */
+  check: { req: { lang: "eql" | "spl"; text: string }; res: WireError | null; progress: never };
+  /** Completion suggestions at an offset. */
+  complete: { req: { lang: "eql" | "spl"; text: string; offset: number }; res: CompletionResult; progress: never };
+}
+
+/** One suggestion; the editor adapter maps `kind` to its icons. */
+export interface Completion {
+  label: string;
+  kind: "field" | "function" | "keyword" | "command" | "value";
+  detail?: string;
+}
+
+/** Suggestions and the text span they replace (offsets). */
+export interface CompletionResult {
+  span: { start: number; end: number };
+  items: Completion[];
 }
 
 export interface QueryRequest {

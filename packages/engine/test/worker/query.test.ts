@@ -63,3 +63,28 @@ describe("worker queries: the seed 000 walkthrough (143 / 1 / 1 / one sequence)"
     expect(info.total).toBe(expected);
   });
 });
+
+describe("worker language service (offsets, no editor)", () => {
+  const c = core();
+  it("checks a query: null when fine, the error span when not", async () => {
+    const { checkQuery } = await import("../../src/worker/language.ts");
+    expect(checkQuery("eql", 'process where process.name == "x"')).toBeNull();
+    const err = checkQuery("eql", 'process where process.name == "x" and');
+    expect(err).toMatchObject({ name: "QueryError" });
+    expect(err!.span!.start).toBeGreaterThanOrEqual(34);
+    expect(checkQuery("spl", "index=main | stats count by host")).toBeNull();
+    expect(checkQuery("spl", "index=main | nosuchcommand")).toMatchObject({ name: "QueryError", span: { start: 13 } });
+  });
+  it("completes field names, top values and SPL commands", async () => {
+    const { completeQuery } = await import("../../src/worker/language.ts");
+    const text = "process where process.na";
+    const r = completeQuery(c.dataset, "eql", text, text.length);
+    expect(r.span).toEqual({ start: 14, end: text.length });
+    expect(r.items.map((i) => i.label)).toContain("process.name");
+    const v = completeQuery(c.dataset, "eql", "any where process.name == ", 26);
+    expect(v.items[0]).toMatchObject({ label: '"regsvr32.exe"', kind: "value" });
+    const s = completeQuery(c.dataset, "spl", "index=main | st", 15);
+    expect(s.items.map((i) => i.label)).toEqual(expect.arrayContaining(["stats", "streamstats"]));
+    expect(s.span).toEqual({ start: 13, end: 15 });
+  });
+});
