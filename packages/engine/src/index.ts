@@ -45,3 +45,5 @@ export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, Proces
 export { runEql, runEqlPlan } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
+export { runSpl, splExportJson, splExportCsv, splExportTable, registerLookup, lookupNames, parseSpl, SPL_COMMANDS, splCommand, SPL_FUNCTIONS, SplExecError } from "./api/spl.ts";
+export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCommand, ExportRow } from "./api/spl.ts";

@@ -1,5 +1,5 @@
 import { QueryError, type Span } from "../errors.ts";
-import type { CompareOp, Expr } from "../plan.ts";
+import { assertNever, type CompareOp, type Expr } from "../plan.ts";
 import type { Cursor } from "./cursor.ts";
 import { SPL_FUNCTIONS } from "./functions.ts";
 
@@ -32,7 +32,7 @@ function peekOp(cur: Cursor): { text: string; op: Op } | null {
     if (cur.lookingAtKeyword(kw)) {
       if (kw === "OR") return { text: kw, op: { prec: 1, build: (l, r) => flat("or", l, r) } };
       if (kw === "AND") return { text: kw, op: { prec: 2, build: (l, r) => flat("and", l, r) } };
-      return { text: kw, op: { prec: 4, build: (l, r) => ({ kind: "call", name: "like", args: [l, r] }) } };
+      return { text: kw, op: { prec: 4, build: (l, r) => ({ kind: "call", name: splFunctionName("like"), args: [l, r] }) } };
     }
   }
   const two = cur.peek() + cur.peek(1);
@@ -40,7 +40,7 @@ function peekOp(cur: Cursor): { text: string; op: Op } | null {
   const c = cur.peek();
   if (c === "=" || c === "<" || c === ">") return { text: c, op: cmp(CMP[c]!) };
   if (c === "+" || c === "-") return { text: c, op: { prec: 5, build: (left, right) => ({ kind: "arith", op: c, left, right }) } };
-  if (c === ".") return { text: c, op: { prec: 5, build: (l, r) => ({ kind: "call", name: ".", args: [l, r] }) } };
+  if (c === ".") return { text: c, op: { prec: 5, build: (l, r) => ({ kind: "call", name: splFunctionName("."), args: [l, r] }) } };
   if (c === "*" || c === "/" || c === "%") return { text: c, op: { prec: 6, build: (left, right) => ({ kind: "arith", op: c, left, right }) } };
   return null;
 }
@@ -157,5 +157,61 @@ function parseCall(cur: Cursor, rawName: string, span: Span): Expr {
     throw new QueryError(`${name}() takes ${want} argument(s), got ${args.length}`, full);
   }
   if (name === "case" && args.length % 2 !== 0) throw new QueryError("case() takes pairs of condition, value", full);
-  return { kind: "call", name, args };
+  if (name === "mvfilter") {
+    // The predicate is evaluated once per value of its one field, so it travels unevaluated (as JSON).
+    const fields = new Set<string>();
+    collectFields(args[0]!, fields);
+    if (fields.size !== 1) throw new QueryError("mvfilter() must refer to exactly one field", full);
+    const field = [...fields][0]!;
+    return { kind: "call", name: splFunctionName(name), args: [{ kind: "field", name: field }, { kind: "literal", value: JSON.stringify({ expr: args[0], name: field }) }] };
+  }
+  return { kind: "call", name: splFunctionName(name), args };
+}
+
+/**
+ * The plan name of an SPL eval function: namespaced (`spl.cidrmatch`) because SPL and EQL share
+ * the executor's function registry and some names mean different things (argument order of
+ * cidrmatch, match vs EQL's regex semantics). The concatenation operator is `spl.concat`.
+ */
+export function splFunctionName(name: string): string {
+  return name === "." ? "spl.concat" : `spl.${name}`;
+}
+
+function collectFields(e: Expr, out: Set<string>): void {
+  switch (e.kind) {
+    case "field":
+      out.add(e.name);
+      return;
+    case "literal":
+    case "term":
+    case "lineage":
+    case "lambda":
+    case "lambdaVar":
+      return;
+    case "not":
+    case "neg":
+    case "isNull":
+      collectFields(e.arg, out);
+      return;
+    case "and":
+    case "or":
+    case "call":
+      for (const a of e.args) collectFields(a, out);
+      return;
+    case "compare":
+    case "arith":
+      collectFields(e.left, out);
+      collectFields(e.right, out);
+      return;
+    case "wildcard":
+    case "regex":
+      collectFields(e.target, out);
+      return;
+    case "in":
+      collectFields(e.target, out);
+      for (const v of e.values) collectFields(v, out);
+      return;
+    default:
+      return assertNever(e);
+  }
 }

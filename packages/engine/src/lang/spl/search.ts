@@ -193,7 +193,8 @@ class SearchParser {
   /** Case-insensitive equality or wildcard match of a field against a search value. */
   private match(field: string, value: string): Expr {
     const target = fieldRef(field);
-    if (value.includes("*")) return { kind: "wildcard", target, patterns: [value], caseInsensitive: true };
+    // SPL has only the `*` wildcard: backslashes and `?` are literal, so escape them for the matcher.
+    if (value.includes("*")) return { kind: "wildcard", target, patterns: [value.replace(/[\\?]/g, "\\$&")], caseInsensitive: true };
     return { kind: "compare", op: "==", left: target, right: { kind: "literal", value }, caseInsensitive: true };
   }
 }

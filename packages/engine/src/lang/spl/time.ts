@@ -65,8 +65,29 @@ export function wallTime(ms: number, tz: string): WallTime {
   };
 }
 
-/** Offset of `tz` from UTC at instant `ms`, in ms (local = utc + offset). */
+const offsetCache = new Map<string, Map<number, number>>();
+const QUARTER_HOUR = 900_000;
+
+/**
+ * Offset of `tz` from UTC at instant `ms`, in ms (local = utc + offset). Cached per UTC quarter
+ * hour: zone offsets are multiples of 15 minutes and change on those boundaries, and bucketing a
+ * million events must not call Intl a million times.
+ */
 export function tzOffset(ms: number, tz: string): number {
+  if (tz === "UTC" || tz === "Etc/UTC") return 0;
+  let cache = offsetCache.get(tz);
+  if (!cache) offsetCache.set(tz, (cache = new Map()));
+  const block = Math.floor(ms / QUARTER_HOUR);
+  let off = cache.get(block);
+  if (off === undefined) {
+    off = computeOffset(block * QUARTER_HOUR, tz);
+    if (cache.size > 200_000) cache.clear();
+    cache.set(block, off);
+  }
+  return off;
+}
+
+function computeOffset(ms: number, tz: string): number {
   const w = wallTime(ms, tz);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(ms / 1000) * 1000;
@@ -180,9 +201,29 @@ export function parseSpan(text: string): { ms: number; unit: string; n: number }
   return { ms, unit, n };
 }
 
+const dayBucketCache = new Map<string, number>();
+
 /** Start of the span bucket holding `ms`; day-or-longer spans align to midnight in `tz`. */
 export function bucketStart(ms: number, spanMs: number, tz: string): number {
   if (spanMs >= 86_400_000) {
+    // Every instant of one UTC quarter hour lies in the same local day: cache per block.
+    const key = `${tz}\u0000${spanMs}\u0000${Math.floor(ms / QUARTER_HOUR)}`;
+    let b = dayBucketCache.get(key);
+    if (b === undefined) {
+      b = dayBucket(ms, spanMs, tz);
+      if (dayBucketCache.size > 200_000) dayBucketCache.clear();
+      dayBucketCache.set(key, b);
+    }
+    return b;
+  }
+  // Sub-day spans: align on local wall time so a 1h bucket starts on the local hour.
+  const off = tzOffset(ms, tz);
+  const local = ms + off;
+  return local - (((local % spanMs) + spanMs) % spanMs) - off;
+}
+
+function dayBucket(ms: number, spanMs: number, tz: string): number {
+  {
     const days = Math.round(spanMs / 86_400_000);
     if (days >= 28) {
       const w = wallTime(ms, tz);
@@ -197,10 +238,6 @@ export function bucketStart(ms: number, spanMs: number, tz: string): number {
     const d = new Date(startDay * 86_400_000);
     return fromWall(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), 0, 0, 0, 0, tz);
   }
-  // Sub-day spans: align on local wall time so a 1h bucket starts on the local hour.
-  const off = tzOffset(ms, tz);
-  const local = ms + off;
-  return local - (((local % spanMs) + spanMs) % spanMs) - off;
 }
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];

@@ -1,5 +1,6 @@
 import type { Expr, SortKey } from "../../../plan.ts";
 import { pipe, type SplCommand } from "../../command.ts";
+import { splFunctionName } from "../../expr.ts";
 
 /** `sort`: orders rows; numbers compare numerically, text lexicographically; `-` descends. */
 export const sort: SplCommand = {
@@ -41,7 +42,7 @@ export const sort: SplCommand = {
         cur.expect(")");
         const field: Expr = { kind: "field", name: f.value, span: f.span };
         const kind = fn[1]!.toLowerCase();
-        expr = kind === "num" ? { kind: "call", name: "tonumber", args: [field] } : kind === "str" ? { kind: "call", name: "tostring", args: [field] } : field;
+        expr = kind === "num" ? { kind: "call", name: splFunctionName("tonumber"), args: [field] } : kind === "str" ? { kind: "call", name: splFunctionName("tostring"), args: [field] } : field;
       } else {
         const f = cur.field("a field to sort by");
         expr = { kind: "field", name: f.value, span: f.span };

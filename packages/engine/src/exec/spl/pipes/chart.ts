@@ -1,0 +1,167 @@
+import type { Aggregation, Pipe } from "../../../lang/plan.ts";
+import { bucketStart } from "../../../lang/spl/time.ts";
+import type { Scalar } from "../../../store/types.ts";
+import type { Value } from "../../functions/registry.ts";
+import { aggInput, computeAgg, emptyCell } from "../aggregate.ts";
+import { splRuntime } from "../runtime.ts";
+import type { Row, Table } from "../table.ts";
+import { compareScalarsSpl, keyOf, numberOf, textOf, valuesOf } from "../values.ts";
+
+type Timechart = Extract<Pipe, { kind: "timechart" }>;
+type Chart = Extract<Pipe, { kind: "chart" }>;
+
+/**
+ * Splunk's automatic timechart span for a time range (ms): 10s up to 15 minutes, 1m up to an hour,
+ * 5m up to 4 hours, 30m up to a day, 1d up to ~3 months, then 1 month (as the timechart docs tabulate).
+ */
+export function autoSpanMs(rangeMs: number): number {
+  const m = 60_000;
+  if (rangeMs <= 15 * m) return 10_000;
+  if (rangeMs <= 60 * m) return m;
+  if (rangeMs <= 4 * 60 * m) return 5 * m;
+  if (rangeMs <= 24 * 60 * m) return 30 * m;
+  if (rangeMs <= 92 * 24 * 60 * m) return 24 * 60 * m;
+  return 30 * 24 * 60 * m;
+}
+
+interface Cell {
+  rows: number[];
+}
+
+/** Builds the series × row matrix of chart/timechart and renders it as a wide table. */
+function pivot(
+  table: Table,
+  rowKeyOf: (row: Row) => string | null,
+  rowKeys: string[],
+  rowField: string,
+  rowValue: (k: string) => Scalar,
+  aggs: Aggregation[],
+  by: string | null,
+  limit: number,
+  useOther: boolean,
+  useNull: boolean,
+): Table {
+  const cells = new Map<string, Map<string, Cell>>();
+  const seriesRows = new Map<string, number[]>();
+  table.rows.forEach((row, i) => {
+    const rk = rowKeyOf(row);
+    if (rk === null) return;
+    let series: string[];
+    if (by === null) series = [""];
+    else {
+      const vs = valuesOf(row[by] ?? null);
+      if (vs.length === 0) {
+        if (!useNull) return;
+        series = ["NULL"];
+      } else series = vs.map(textOf);
+    }
+    let m = cells.get(rk);
+    if (!m) cells.set(rk, (m = new Map()));
+    for (const s of series) {
+      let c = m.get(s);
+      if (!c) m.set(s, (c = { rows: [] }));
+      c.rows.push(i);
+      let sr = seriesRows.get(s);
+      if (!sr) seriesRows.set(s, (sr = []));
+      sr.push(i);
+    }
+  });
+  const times = table.rows.map((r) => numberOf(Array.isArray(r._time) ? (r._time[0] ?? null) : (r._time ?? null)) ?? NaN);
+  const weights = table.weightField ? table.rows.map((r) => numberOf((r[table.weightField!] as Scalar) ?? null) ?? 0) : null;
+  const agg = (a: Aggregation, idx: number[]): Value =>
+    computeAgg(a, idx.map((i) => aggInput(a, table.rows[i]!)), idx.map((i) => times[i]!), weights ? idx.map((i) => weights[i]!) : null);
+
+  // Keep the `limit` series with the largest totals of the first aggregation; the rest become OTHER.
+  let series = [...seriesRows.keys()];
+  let other: Set<string> = new Set();
+  if (by !== null && limit > 0 && series.length > limit) {
+    const score = new Map(series.map((s) => [s, numberOf((agg(aggs[0]!, seriesRows.get(s)!) as Scalar) ?? null) ?? 0]));
+    const ranked = [...series].sort((a, b) => score.get(b)! - score.get(a)! || (a < b ? -1 : 1));
+    const kept = new Set(ranked.slice(0, limit));
+    other = new Set(series.filter((s) => !kept.has(s)));
+    series = series.filter((s) => kept.has(s));
+  }
+  series.sort((a, b) => (a === "NULL" ? 1 : b === "NULL" ? -1 : compareScalarsSpl(a, b)));
+  const includeOther = other.size > 0 && useOther;
+  const columns: Array<{ name: string; agg: Aggregation; series: string[] }> = [];
+  for (const a of aggs) {
+    const names = by === null ? [""] : [...series, ...(includeOther ? ["OTHER"] : [])];
+    for (const s of names) {
+      const name = by === null ? a.as : aggs.length === 1 ? s : `${a.as}: ${s}`;
+      columns.push({ name, agg: a, series: s === "OTHER" && by !== null ? [...other] : [s] });
+    }
+  }
+  const rows: Row[] = rowKeys.map((rk) => {
+    const row: Row = { [rowField]: rowValue(rk) };
+    const m = cells.get(rk);
+    for (const c of columns) {
+      const idx: number[] = [];
+      for (const s of c.series) idx.push(...(m?.get(s)?.rows ?? []));
+      const v = idx.length === 0 ? emptyCell(c.agg) : agg(c.agg, idx);
+      if (v !== null) row[c.name] = v;
+    }
+    return row;
+  });
+  return { rows, fields: [rowField, ...columns.map((c) => c.name)] };
+}
+
+/** timechart: buckets _time by the span (automatic when absent), one column per series. */
+export function runTimechart(table: Table, p: Timechart, range: { earliest: number | null; latest: number | null } | undefined): Table {
+  const tz = splRuntime.tz;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of table.rows) {
+    const t = numberOf((r._time as Scalar) ?? null);
+    if (t === null) continue;
+    lo = Math.min(lo, t * 1000);
+    hi = Math.max(hi, t * 1000);
+  }
+  if (range?.earliest != null) lo = Math.min(lo, range.earliest);
+  if (range?.latest != null && Number.isFinite(hi)) hi = Math.max(hi, range.latest - 1);
+  if (!Number.isFinite(lo)) return { rows: [], fields: ["_time"] };
+  const span = p.spanMs ?? autoSpanMs((range?.latest ?? hi) - (range?.earliest ?? lo));
+  const keys: string[] = [];
+  // Continuous buckets from the first to the last, as Splunk draws them.
+  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < 100_000; n++) {
+    keys.push(String(b));
+    const next = bucketStart(b + span + (span >= 86_400_000 ? 3_600_000 * 2 : 0), span, tz);
+    b = next > b ? next : b + span;
+  }
+  return pivot(
+    table,
+    (row) => {
+      const t = numberOf((row._time as Scalar) ?? null);
+      return t === null ? null : String(bucketStart(t * 1000, span, tz));
+    },
+    keys,
+    "_time",
+    (k) => Number(k) / 1000,
+    p.aggregations,
+    p.by,
+    p.limit,
+    p.useOther,
+    p.useNull ?? true,
+  );
+}
+
+/** chart: one row per OVER value (sorted), one column per aggregation or per BY value. */
+export function runChart(table: Table, p: Chart): Table {
+  const values = new Map<string, Scalar>();
+  for (const r of table.rows) for (const v of valuesOf(r[p.over] ?? null)) values.set(keyOf(v), v);
+  const keys = [...values.keys()].sort((a, b) => compareScalarsSpl(values.get(a)!, values.get(b)!));
+  return pivot(
+    table,
+    (row) => {
+      const v = valuesOf(row[p.over] ?? null);
+      return v.length === 0 ? null : keyOf(v[0]!);
+    },
+    keys,
+    p.over,
+    (k) => values.get(k)!,
+    p.aggregations,
+    p.by,
+    p.limit,
+    p.useOther,
+    p.useNull ?? true,
+  );
+}

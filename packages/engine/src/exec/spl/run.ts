@@ -1,0 +1,156 @@
+import { assertNever, type Pipe, type QueryPlan } from "../../lang/plan.ts";
+import type { Dataset } from "../../store/dataset.ts";
+import "./functions.ts";
+import { SplExecError } from "./errors.ts";
+import { tryFastAggregate, tryFastTimechart } from "./fast.ts";
+import { getLookup } from "./lookups.ts";
+import { runBin, runEval, runForeach, runWhere } from "./pipes/basic.ts";
+import { runChart, runTimechart } from "./pipes/chart.ts";
+import { runFields, runFillnull, runRename, runTable } from "./pipes/fields.ts";
+import { runLookup } from "./pipes/lookup.ts";
+import { runDedup, runHead, runReverse, runSort, runTail, runTop } from "./pipes/order.ts";
+import { runAddtotals, runUntable, runXyseries } from "./pipes/reshape.ts";
+import { runStats } from "./pipes/stats.ts";
+import { runMakemv, runMvexpand, runRex, runSpath } from "./pipes/text.ts";
+import { runTransaction } from "./pipes/transaction.ts";
+import { splRuntime } from "./runtime.ts";
+import { materialise, runInputlookup, runMetadata, runTstats, selectSplEvents } from "./sources.ts";
+import type { Table } from "./table.ts";
+
+/** Settings of one SPL run. */
+export interface SplRunOptions {
+  tz: string;
+  nowMs: number;
+  /** Skip the typed-array fast paths (tests compare both ways). */
+  noFastPath?: boolean;
+}
+
+/** What a run produced: the final table and whether rows are still raw events. */
+export interface SplRunResult {
+  table: Table;
+  /** How many events the search selected before the pipes ran (null for generating sources). */
+  scanned: number | null;
+  /** True when the fast path aggregated the selection without materialising rows. */
+  fastPath: boolean;
+}
+
+/**
+ * Runs an SPL plan: source (events newest first, or a generating command), then each pipe. Rows
+ * are materialised only when a pipe needs them; `stats count by F` and `timechart count [by F]`
+ * right after the search aggregate the selection directly.
+ */
+export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): SplRunResult {
+  const prevTz = splRuntime.tz;
+  const prevNow = splRuntime.nowMs;
+  splRuntime.tz = opts.tz;
+  splRuntime.nowMs = opts.nowMs;
+  try {
+    let table: Table;
+    let pipes = plan.pipes;
+    let scanned: number | null = null;
+    let fastPath = false;
+    const source = plan.source;
+    switch (source.kind) {
+      case "events": {
+        const list = selectSplEvents(ds, source.where, plan.timeRange);
+        scanned = list.length;
+        const fast = opts.noFastPath ? null : (tryFastAggregate(ds, list, pipes[0], plan, opts.tz) ?? tryFastTimechart(ds, list, pipes[0], plan, opts.tz));
+        if (fast) {
+          table = fast;
+          pipes = pipes.slice(1);
+          fastPath = true;
+        } else table = materialise(ds, list);
+        break;
+      }
+      case "metadata":
+        table = runMetadata(ds, source);
+        break;
+      case "lookupTable":
+        table = runInputlookup(ds, source);
+        break;
+      case "tstats":
+        table = runTstats(ds, source, plan.timeRange);
+        break;
+      case "sequence":
+      case "sample":
+      case "join":
+        throw new SplExecError(`${source.kind} is an EQL source, not SPL`);
+      default:
+        return assertNever(source);
+    }
+    return { table: runPipes(ds, table, pipes, plan), scanned, fastPath };
+  } finally {
+    splRuntime.tz = prevTz;
+    splRuntime.nowMs = prevNow;
+  }
+}
+
+function runPipes(ds: Dataset, input: Table, pipes: Pipe[], plan: QueryPlan): Table {
+  let t = input;
+  for (const p of pipes) t = runPipe(ds, t, p, plan);
+  return t;
+}
+
+function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan): Table {
+  switch (p.kind) {
+    case "where":
+      return runWhere(t, p);
+    case "eval":
+      return runEval(t, p);
+    case "stats":
+      return runStats(t, p);
+    case "timechart":
+      return runTimechart(t, p, plan.timeRange);
+    case "chart":
+      return runChart(t, p);
+    case "rex":
+      return runRex(t, p);
+    case "table":
+      return runTable(t, p);
+    case "fields":
+      return runFields(t, p);
+    case "rename":
+      return runRename(t, p);
+    case "sort":
+      return runSort(t, p);
+    case "reverse":
+      return runReverse(t);
+    case "head":
+      return runHead(t, p);
+    case "tail":
+      return runTail(t, p);
+    case "dedup":
+      return runDedup(t, p);
+    case "top":
+    case "rare":
+      return runTop(t, p);
+    case "bin":
+      return runBin(t, p);
+    case "untable":
+      return runUntable(t, p);
+    case "xyseries":
+      return runXyseries(t, p);
+    case "addtotals":
+      return runAddtotals(t, p);
+    case "fillnull":
+      return runFillnull(t, p);
+    case "mvexpand":
+      return runMvexpand(t, p);
+    case "makemv":
+      return runMakemv(t, p);
+    case "spath":
+      return runSpath(t, p);
+    case "lookup":
+      return runLookup(t, p, getLookup(ds, p.table));
+    case "foreach":
+      return runForeach(t, p, (tt, body) => runPipes(ds, tt, body, plan));
+    case "transaction":
+      return runTransaction(t, p);
+    case "count":
+    case "unique":
+    case "uniqueCount":
+      throw new SplExecError(`"${p.kind}" is an EQL pipe, not SPL`);
+    default:
+      return assertNever(p);
+  }
+}
