@@ -101,8 +101,16 @@ class Printer {
       return;
     }
     this.body(q.body);
+    // New pipes follow the layout of the ones already there (one per line, or all on one line).
+    let sep = this.out.includes("\n") ? "\n" : " ";
     for (const p of q.pipes) {
-      this.emit(this.out.includes("\n") ? "\n" : " ");
+      const src = originalSource(p);
+      if (this.reuse && src !== undefined) {
+        let i = p.span.start;
+        while (i > 0 && /\s/.test(src[i - 1]!)) i--;
+        sep = src.slice(i, p.span.start).includes("\n") ? "\n" : " ";
+      }
+      this.emit(sep);
       if (this.verbatim(p)) continue;
       this.emit(`| ${p.name}`);
       p.args.forEach((a, i) => {

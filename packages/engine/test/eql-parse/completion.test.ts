@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { eqlCompletionContext } from "../../src/index.ts";
+
+/** Context at the `^` marker (removed from the text). */
+function at(marked: string) {
+  const offset = marked.indexOf("^");
+  return eqlCompletionContext(marked.replace("^", ""), offset);
+}
+
+describe("eqlCompletionContext", () => {
+  it("start of the query: categories and query kinds", () => {
+    expect(at("^")).toMatchObject({ kind: "category", span: { start: 0, end: 0 } });
+    expect(at("proc^")).toMatchObject({ kind: "category", prefix: "proc", span: { start: 0, end: 4 } });
+    expect(at("sequence [^").kind).toBe("category");
+  });
+  it("after where / and / or / not / by: a field (functions listed too)", () => {
+    const c = at("process where ^");
+    expect(c.kind).toBe("field");
+    expect(c.keywords).toContain("startsWith");
+    expect(at("process where a == 1 and process.na^")).toMatchObject({ kind: "field", prefix: "process.na", span: { start: 25, end: 35 } });
+    expect(at("sequence by ^").kind).toBe("field");
+    expect(at("process where startsWith(^").kind).toBe("field");
+  });
+  it("a word followed by ( is a function", () => {
+    expect(at("process where starts^(a, 'b')")).toMatchObject({ kind: "function", prefix: "starts" });
+  });
+  it("after an operator or inside an in-list: a value", () => {
+    expect(at("process where process.name == ^").kind).toBe("value");
+    expect(at("process where process.name : ^").kind).toBe("value");
+    expect(at('process where process.name in ("a", ^').kind).toBe("value");
+    expect(at('process where process.name == "regs^').kind).toBe("value");
+  });
+  it("after a complete operand: operators and keywords; after |: pipes", () => {
+    expect(at("process where process.name ^").kind).toBe("keyword");
+    expect(at("process where process.name ^").keywords).toContain("==");
+    expect(at("process ^").keywords).toEqual(["where"]);
+    expect(at("process where true | ^")).toMatchObject({ kind: "pipe", keywords: expect.arrayContaining(["head", "tail"]) });
+    expect(at("sequence [a where true] ^").keywords).toContain("until");
+  });
+});
