@@ -30,6 +30,8 @@ describe("evtx BinXML: value types rendered as Windows shows them", () => {
     ["Int64 large", 0x09, le(-9007199254740993n, 8), "-9007199254740993"],
     ["UInt64 max", 0x0a, le(18446744073709551615n, 8), "18446744073709551615"],
     ["UInt64 small", 0x0a, le(4294967296n, 8), "4294967296"],
+    ["Real32", 0x0b, [0xcd, 0xcc, 0xcc, 0x3d], "0.1"],
+    ["Real32 large", 0x0b, [0x00, 0x24, 0x74, 0x49], "1000000"],
     ["Real64", 0x0c, [0, 0, 0, 0, 0, 0, 0xf8, 0x3f], "1.5"],
     ["Bool", 0x0d, le(1, 4), "true"],
     ["Bool false", 0x0d, le(0, 4), "false"],

@@ -400,7 +400,7 @@ export class ChunkDecoder {
   private renderElement(el: ElementNode, values: Values, depth: number): string {
     let head = "<" + el.name;
     for (const a of el.attrs) {
-      if (a.optional && a.value.every((n) => n.kind === "subst" && isEmpty(values, n.index))) continue;
+      if (a.optional && allEmpty(a.value, values)) continue;
       head += a.prefix + this.renderNodes(a.value, values, depth, true) + "'";
     }
     const children = el.children;
@@ -437,4 +437,10 @@ export class ChunkDecoder {
 
 function isEmpty(values: Values, index: number): boolean {
   return index >= values.types.length || values.types[index] === VT.Null || values.sizes[index] === 0;
+}
+
+/** True when every node is a substitution whose value is empty. */
+function allEmpty(nodes: XNode[], values: Values): boolean {
+  for (const n of nodes) if (n.kind !== "subst" || !isEmpty(values, n.index)) return false;
+  return true;
 }

@@ -129,6 +129,16 @@ function binaryText(b: Uint8Array, pos: number, size: number): string {
   return s;
 }
 
+/** The shortest decimal that reads back as the same float32 (0.1, not 0.10000000149011612). */
+function float32Text(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  for (let p = 1; p < 9; p++) {
+    const t = Number(v.toPrecision(p));
+    if (Math.fround(t) === v) return String(t);
+  }
+  return String(v);
+}
+
 function stripNuls(s: string): string {
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
@@ -197,7 +207,7 @@ export function scalarText(b: Uint8Array, view: DataView, type: number, pos: num
     case VT.UInt64:
       return u64Text(view, pos, false);
     case VT.Real32:
-      return String(view.getFloat32(pos, true));
+      return float32Text(view.getFloat32(pos, true));
     case VT.Real64:
       return String(view.getFloat64(pos, true));
     case VT.Bool:
