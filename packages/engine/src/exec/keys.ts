@@ -1,16 +1,22 @@
 /**
  * Join keys for sequences and samples: the values of a stage's key expressions for one event,
  * interned to dense integer ids so per-key state lives in typed arrays. A number and its decimal
- * text are one key (a pid stored as 2012 in one file and "2012" in another joins).
+ * text are one key (a pid stored as 2012 in one file and "2012" in another joins). As in
+ * Elasticsearch, a multi-value key field makes the event take part under each of its distinct
+ * values (sorted; several multi-value keys give their cartesian product), and a missing key value
+ * joins (as null) only when the key is an optional field (`?field`); otherwise the event is skipped.
  */
 import { columnOf, type Dataset } from "../store/dataset.ts";
 import type { Scalar, Segment } from "../store/types.ts";
 import type { Expr } from "../lang/plan.ts";
-import { evalExpr, first, type EvalOptions } from "./expr.ts";
+import { evalExpr, type EvalOptions } from "./expr.ts";
 import { rowReader } from "./filter.ts";
 
-/** Key id for "some key value is missing". */
+/** Key id for "the event has no usable key". */
 export const NULL_KEY = -1;
+
+/** One key id, or several for multi-value keys. */
+export type KeyIds = number | number[];
 
 /** Interns key tuples to ids 0, 1, 2… and remembers each id's values. */
 export class KeyInterner {
@@ -36,46 +42,88 @@ export class KeyInterner {
 /** Normalises a key value: numeric text becomes its number. */
 function norm(v: Scalar): Scalar {
   if (typeof v === "string") {
-    const n = Number(v);
-    if (v.trim() !== "" && !Number.isNaN(n) && /^[+-]?\d+(\.\d+)?$/.test(v.trim())) return n;
+    const t = v.trim();
+    if (t !== "" && /^[+-]?\d+(\.\d+)?$/.test(t)) return Number(t);
   }
   return v;
 }
 
-/**
- * A function giving the key id of (segment, row) for one stage's key expressions, or NULL_KEY
- * when any key value is missing. With no keys every event has key 0.
- */
-export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, opts: EvalOptions | undefined, nullKeys: boolean): (seg: number, row: number) => number {
-  if (keys.length === 0) {
-    return () => interner.intern("", () => []);
+function tokenOf(vals: Scalar[]): string | number {
+  if (vals.length === 1) {
+    const v = vals[0]!;
+    return v === null ? "\u0000null" : typeof v === "number" ? v : "s" + String(v);
   }
-  if (keys.length === 1 && keys[0]!.kind === "field") {
+  return JSON.stringify(vals);
+}
+
+function sortValues(vs: Scalar[]): Scalar[] {
+  const uniq = [...new Set(vs.filter((v) => v !== null))];
+  return uniq.sort((a, b) => (typeof a === "number" && typeof b === "number" ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+}
+
+const isOptional = (e: Expr): boolean => e.kind === "field" && e.optional === true;
+
+/**
+ * A function giving the key id(s) of (segment, row) for one stage's key expressions, or NULL_KEY.
+ * With no keys every event has key 0. `nullKeys` lets missing values join even for non-optional keys.
+ */
+export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, opts: EvalOptions | undefined, nullKeys = false): (seg: number, row: number) => KeyIds {
+  if (keys.length === 0) {
+    const id = interner.intern("", () => []);
+    return () => id;
+  }
+  if (keys.length === 1 && keys[0]!.kind === "field" && keys[0].index === undefined && keys[0].event === undefined) {
     const name = keys[0].name;
-    const perSeg = ds.segments.map((s) => singleFieldKey(s, name, interner, nullKeys));
+    const allowNull = nullKeys || isOptional(keys[0]);
+    const perSeg = ds.segments.map((s) => singleFieldKey(s, name, interner, allowNull));
     return (seg, row) => perSeg[seg]!(row);
   }
   const readers = ds.segments.map((s) => rowReader(s));
+  const allowNull = keys.map((k) => nullKeys || isOptional(k));
   return (seg, row) => {
     const r = readers[seg]!;
     r.at(row);
-    const vals = keys.map((k) => norm(first(evalExpr(k, r.get, opts))));
-    if (!nullKeys && vals.some((v) => v === null)) return NULL_KEY;
-    const v0 = vals[0]!;
-    const token = vals.length === 1 ? (v0 === null ? "\u0000null" : typeof v0 === "number" ? v0 : "s" + String(v0)) : JSON.stringify(vals);
-    return interner.intern(token, () => vals);
+    const choices: Scalar[][] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const v = evalExpr(keys[i]!, r.get, opts);
+      const list = Array.isArray(v) ? sortValues(v.map(norm)) : v === null ? [] : [norm(v)];
+      if (list.length === 0) {
+        if (!allowNull[i]) return NULL_KEY;
+        choices.push([null]);
+      } else choices.push(list);
+    }
+    if (choices.every((c) => c.length === 1)) {
+      const vals = choices.map((c) => c[0]!);
+      return interner.intern(tokenOf(vals), () => vals);
+    }
+    const out: number[] = [];
+    const walk = (i: number, acc: Scalar[]): void => {
+      if (i === choices.length) {
+        const vals = [...acc];
+        out.push(interner.intern(tokenOf(vals), () => vals));
+        return;
+      }
+      for (const c of choices[i]!) {
+        acc.push(c);
+        walk(i + 1, acc);
+        acc.pop();
+      }
+    };
+    walk(0, []);
+    return out;
   };
 }
 
-function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, nullKeys: boolean): (row: number) => number {
+function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, allowNull: boolean): (row: number) => KeyIds {
   const col = columnOf(seg, name);
-  const nullId = (): number => (nullKeys ? interner.intern("\u0000null", () => [null]) : NULL_KEY);
+  const nullId = (): number => (allowNull ? interner.intern("\u0000null", () => [null]) : NULL_KEY);
+  const one = (v: Scalar): number => interner.intern(tokenOf([v]), () => [v]);
   if (!col) return nullId;
   switch (col.kind) {
     case "num":
       return (row) => {
         const v = col.values[row]!;
-        return Number.isNaN(v) ? nullId() : interner.intern(v, () => [v]);
+        return Number.isNaN(v) ? nullId() : one(v);
       };
     case "str": {
       // Per dictionary id: the interned key (computed lazily; -2 = not yet known).
@@ -84,12 +132,7 @@ function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, nullK
         const id = col.ids[row]!;
         let k = cache[id]!;
         if (k === -2) {
-          if (id === 0) k = nullId();
-          else {
-            const raw = col.boolean ? col.dict.values[id] === "true" : col.dict.values[id]!;
-            const v = norm(raw);
-            k = interner.intern(typeof v === "number" ? v : "s" + String(v), () => [v]);
-          }
+          k = id === 0 ? nullId() : one(norm(col.boolean ? col.dict.values[id] === "true" : col.dict.values[id]!));
           cache[id] = k;
         }
         return k;
@@ -98,9 +141,30 @@ function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, nullK
     case "multi":
       return (row) => {
         const s = col.offsets[row]!;
-        if (s === col.offsets[row + 1]) return nullId();
-        const v = norm(col.dict.values[col.ids[s]!]!);
-        return interner.intern(typeof v === "number" ? v : "s" + String(v), () => [v]);
+        const e = col.offsets[row + 1]!;
+        if (s === e) return nullId();
+        if (e - s === 1) return one(norm(col.dict.values[col.ids[s]!]!));
+        const vals: Scalar[] = [];
+        for (let i = s; i < e; i++) vals.push(norm(col.dict.values[col.ids[i]!]!));
+        return sortValues(vals).map(one);
       };
   }
+}
+
+/** Key order: null first, numbers before text, numbers numerically, text by code units. */
+export function compareKeyTuples(a: Scalar[], b: Scalar[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    if (typeof x === "number") return -1;
+    if (typeof y === "number") return 1;
+    const sx = String(x);
+    const sy = String(y);
+    if (sx !== sy) return sx < sy ? -1 : 1;
+  }
+  return 0;
 }

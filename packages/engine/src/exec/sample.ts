@@ -7,9 +7,9 @@
 import type { Source } from "../lang/plan.ts";
 import type { Scalar } from "../store/types.ts";
 import { checkCancelled } from "./cancel.ts";
-import { mergeSelections } from "./event-list.ts";
+import { mergeSelections, type OrderKeys } from "./event-list.ts";
 import { FilterContext, selectRows } from "./filter.ts";
-import { KeyInterner, NULL_KEY, keyFunction } from "./keys.ts";
+import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
 import type { RunState } from "./run.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
 
@@ -25,14 +25,15 @@ export function runSample(source: SampleSource, state: RunState): Stream {
   const byKey = new Map<number, Array<Array<[number, number]>>>();
   source.stages.forEach((stage, si) => {
     checkCancelled(state.ctx.cancel);
-    const list = mergeSelections(ds, ds.segments.map((seg) => selectRows(fctx, seg, stage.where)), state.keys);
-    const keyOf = keyFunction(ds, stage.keys, interner, state.ctx.eval, true);
+    // Samples need no timestamp: candidates are taken in ingest (document) order.
+    const list = mergeSelections(ds, ds.segments.map((seg) => selectRows(fctx, seg, stage.where)), ingestOrder(ds));
+    const keyOf = keyFunction(ds, stage.keys, interner, state.ctx.eval, state.ctx.nullJoinKeys ?? false);
     for (let i = 0; i < list.length; i++) {
-      const k = keyOf(list.seg[i]!, list.row[i]!);
-      if (k === NULL_KEY) continue;
-      let stages = byKey.get(k);
-      if (!stages) byKey.set(k, (stages = Array.from({ length: n }, () => [])));
-      stages[si]!.push([list.seg[i]!, list.row[i]!]);
+      eachKey(keyOf(list.seg[i]!, list.row[i]!), (k) => {
+        let stages = byKey.get(k);
+        if (!stages) byKey.set(k, (stages = Array.from({ length: n }, () => [])));
+        stages[si]!.push([list.seg[i]!, list.row[i]!]);
+      });
     }
   });
   const keys = [...byKey.keys()].sort((a, b) => compareKeyTuples(interner.values[a]!, interner.values[b]!));
@@ -52,6 +53,17 @@ export function runSample(source: SampleSource, state: RunState): Stream {
     }
   }
   return { kind: "sequences", sequences: out };
+}
+
+function eachKey(k: KeyIds, fn: (k: number) => void): void {
+  if (typeof k === "number") {
+    if (k !== NULL_KEY) fn(k);
+  } else for (const x of k) fn(x);
+}
+
+/** Order keys that compare equal everywhere, so events fall back to ingest order. */
+function ingestOrder(ds: RunState["ds"]): OrderKeys {
+  return { ts: ds.segments.map((s) => new Float64Array(s.rowCount)), tb: ds.segments.map(() => null) };
 }
 
 /** Up to `max` picks of one event per stage, all distinct, in lexicographic order of positions. */
@@ -79,24 +91,6 @@ function combinations(stages: Array<Array<[number, number]>>, max: number): Arra
   };
   walk(0);
   return out;
-}
-
-/** Key order: null first, numbers before text, numbers numerically, text by code units. */
-export function compareKeyTuples(a: Scalar[], b: Scalar[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? null;
-    const y = b[i] ?? null;
-    if (x === y) continue;
-    if (x === null) return -1;
-    if (y === null) return 1;
-    if (typeof x === "number" && typeof y === "number") return x - y;
-    if (typeof x === "number") return -1;
-    if (typeof y === "number") return 1;
-    const sx = String(x);
-    const sy = String(y);
-    if (sx !== sy) return sx < sy ? -1 : 1;
-  }
-  return 0;
 }
 
 type JoinSource = Extract<Source, { kind: "join" }>;
@@ -131,21 +125,21 @@ export function runJoin(source: JoinSource, state: RunState): Stream {
   const slots = new Map<number, Array<[number, number] | null>>();
   const out: SequenceHit[] = [];
   for (const [s, r, pi] of visits) {
-    const k = keyFns[pi]!(s, r);
-    if (k === NULL_KEY) continue;
-    if (pi === n) {
-      slots.delete(k);
-      continue;
-    }
-    let st = slots.get(k);
-    if (!st) slots.set(k, (st = new Array<[number, number] | null>(n).fill(null)));
-    if (st[pi]) continue;
-    if (st.some((e) => e !== null && e[0] === s && e[1] === r)) continue;
-    st[pi] = [s, r];
-    if (st.every((e) => e !== null)) {
-      out.push({ joinKeys: interner.values[k]!, seg: Int32Array.from(st, (e) => e![0]), row: Int32Array.from(st, (e) => e![1]) });
-      slots.delete(k);
-    }
+    eachKey(keyFns[pi]!(s, r), (k) => {
+      if (pi === n) {
+        slots.delete(k);
+        return;
+      }
+      let st = slots.get(k);
+      if (!st) slots.set(k, (st = new Array<[number, number] | null>(n).fill(null)));
+      if (st[pi]) return;
+      if (st.some((e) => e !== null && e[0] === s && e[1] === r)) return;
+      st[pi] = [s, r];
+      if (st.every((e) => e !== null)) {
+        out.push({ joinKeys: interner.values[k]!, seg: Int32Array.from(st, (e) => e![0]), row: Int32Array.from(st, (e) => e![1]) });
+        slots.delete(k);
+      }
+    });
   }
   return { kind: "sequences", sequences: out };
 }

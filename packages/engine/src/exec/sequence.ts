@@ -3,8 +3,14 @@
  * seq) order; per join key and stage the state machine keeps the most recent partial sequence
  * (a later stage takes the latest partial sequence of the stage before it and discards older
  * ones); `maxspan` rejects a match whose span from the first event is too long; an `until` event
- * of a key ends every partial sequence of that key; missing-event stages `![…]` reject a complete
- * sequence when a matching event of the same key lies in their gap. `with runs=N` repeats a stage.
+ * of a key ends every partial sequence of that key; `with runs=N` repeats a stage. Complete
+ * sequences come out ordered by their first event (then join key).
+ *
+ * Missing-event stages `![…]` are checked on complete sequences, with Elasticsearch's rules: a
+ * matching event (same join key) strictly between the timestamps of the neighbouring positive
+ * events discards the sequence; leading and trailing missing stages look for the nearest event
+ * before the first / after the last positive event, and discard the sequence only when that event
+ * lies within `maxspan` of the other end (both ends present: of each other).
  *
  * State is typed arrays: partial sequences live in a pool of fixed-size records (one candidate
  * position per positive stage) recycled through a free list; per stage, an Int32Array maps key
@@ -15,7 +21,7 @@ import type { Segment } from "../store/types.ts";
 import { BATCH_ROWS, checkCancelled } from "./cancel.ts";
 import { mergeSelections, type EventList } from "./event-list.ts";
 import { FilterContext, TRUE, evalMask, timeBounds } from "./filter.ts";
-import { KeyInterner, NULL_KEY, keyFunction } from "./keys.ts";
+import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
 import { timestampFilter, type RunState } from "./run.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
 
@@ -34,7 +40,7 @@ function expand(stages: SequenceStage[]): ExpandedStage[] {
   return out;
 }
 
-/** Per-segment selections for a list of predicates: candidate rows and a bit per predicate. */
+/** Candidate events (matching any predicate) in event order, with a bit per predicate per row. */
 function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Uint32Array[] } {
   const fctx = new FilterContext(state.ds, { cancel: state.ctx.cancel, eval: state.ctx.eval });
   const rowFilter = timestampFilter(state);
@@ -61,12 +67,18 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
   return { list: mergeSelections(state.ds, perSeg, state.keys), bits: segBits };
 }
 
+function forEachKey(k: KeyIds, fn: (k: number) => void): void {
+  if (typeof k === "number") {
+    if (k !== NULL_KEY) fn(k);
+  } else for (const x of k) fn(x);
+}
+
 /** Runs a sequence source. */
 export function runSequence(source: SequenceSource, state: RunState): Stream {
   const all = expand(source.stages);
   const positive = all.filter((s) => !s.missing);
   if (positive.length === 0) return { kind: "sequences", sequences: [] };
-  // Predicates: positive stages, then missing stages, then until; at most 32 (one bit each).
+  // Missing stages with their place: `gap` = number of positive stages before them.
   const missing: Array<{ stage: ExpandedStage; gap: number }> = [];
   let seen = 0;
   for (const s of all) {
@@ -74,7 +86,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     else seen++;
   }
   const preds = [...positive.map((s) => s.where), ...missing.map((m) => m.stage.where), ...(source.until ? [source.until.where] : [])];
-  if (preds.length > 32) throw new Error("a sequence has at most 32 stages");
+  if (preds.length > 32) throw new Error("a sequence has at most 32 stages (runs included)");
   const { list, bits } = stageMasks(state, preds);
   const ds = state.ds;
   const interner = new KeyInterner();
@@ -83,24 +95,22 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const missKeyFns = missing.map((m) => keyFunction(ds, m.stage.keys, interner, state.ctx.eval, nullKeys));
   const untilKey = source.until ? keyFunction(ds, source.until.keys, interner, state.ctx.eval, nullKeys) : null;
   const nPos = positive.length;
-  const missBase = nPos;
   const untilBit = source.until ? 1 << (nPos + missing.length) : 0;
   const tsOf = (i: number): number => (state.keys ? state.keys.ts[list.seg[i]!]![list.row[i]!]! : ds.segments[list.seg[i]!]!.time[list.row[i]!]!);
   const maxspan = source.maxspanMs === null ? null : source.maxspanMs * (state.ctx.timeUnitsPerMs ?? 1);
+  const exceeds = (from: number, to: number): boolean => maxspan !== null && maxspan > 0 && to - from > maxspan;
 
-  // Missing-stage events by (missing stage, key): candidate positions, ascending.
+  // Missing-stage events by (missing stage, key): candidate positions, ascending (so by timestamp).
   const missIndex: Array<Map<number, number[]>> = missing.map(() => new Map());
-  if (missing.length) {
-    for (let i = 0; i < list.length; i++) {
-      const b = bits[list.seg[i]!]![list.row[i]!]!;
-      for (let m = 0; m < missing.length; m++) {
-        if (!(b & (1 << (missBase + m)))) continue;
-        const k = missKeyFns[m]!(list.seg[i]!, list.row[i]!);
-        if (k === NULL_KEY) continue;
+  for (let i = 0; missing.length && i < list.length; i++) {
+    const b = bits[list.seg[i]!]![list.row[i]!]!;
+    for (let m = 0; m < missing.length; m++) {
+      if (!(b & (1 << (nPos + m)))) continue;
+      forEachKey(missKeyFns[m]!(list.seg[i]!, list.row[i]!), (k) => {
         let arr = missIndex[m]!.get(k);
         if (!arr) missIndex[m]!.set(k, (arr = []));
         arr.push(i);
-      }
+      });
     }
   }
 
@@ -126,8 +136,8 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   let pending: Int32Array[] = Array.from({ length: Math.max(0, nPos - 1) }, () => new Int32Array(0));
   const growPending = (): void => {
     const need = interner.size;
-    if (pending.length && pending[0]!.length >= need) return;
-    const size = Math.max(need, 2 * (pending[0]?.length ?? 0), 64);
+    if (pending.length === 0 || pending[0]!.length >= need) return;
+    const size = Math.max(need, 2 * pending[0]!.length, 64);
     pending = pending.map((p) => {
       const np = new Int32Array(size).fill(-1);
       np.set(p);
@@ -135,69 +145,100 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     });
   };
 
-  const completed: SequenceHit[] = [];
+  /** Timestamp of the first missing-stage event of key k after `ts` (or the last before it). */
+  const nearest = (m: number, k: number, ts: number, after: boolean): number | null => {
+    const evs = missIndex[m]!.get(k);
+    if (!evs || evs.length === 0) return null;
+    let a = 0;
+    let b = evs.length;
+    // First index with timestamp > ts (after) or >= ts (before).
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      const t = tsOf(evs[mid]!);
+      if (after ? t <= ts : t < ts) a = mid + 1;
+      else b = mid;
+    }
+    if (after) return a < evs.length ? tsOf(evs[a]!) : null;
+    return a > 0 ? tsOf(evs[a - 1]!) : null;
+  };
+  const existsBetween = (m: number, k: number, lo: number, hi: number): boolean => {
+    const t = nearest(m, k, lo, true);
+    return t !== null && t < hi;
+  };
+  const leadingStage = all[0]!.missing;
+  const trailingStage = all[all.length - 1]!.missing;
+  const acceptMissing = (positions: Int32Array, k: number): boolean => {
+    const start = tsOf(positions[0]!);
+    const last = tsOf(positions[nPos - 1]!);
+    let lastLeading: number | null = null;
+    let firstTrailing: number | null = null;
+    for (let m = 0; m < missing.length; m++) {
+      const gap = missing[m]!.gap;
+      if (gap === 0) {
+        const t = nearest(m, k, start, false);
+        if (t !== null && (lastLeading === null || t > lastLeading)) lastLeading = t;
+      } else if (gap === nPos) {
+        const t = nearest(m, k, last, true);
+        if (t !== null && (firstTrailing === null || t < firstTrailing)) firstTrailing = t;
+      } else if (existsBetween(m, k, tsOf(positions[gap - 1]!), tsOf(positions[gap]!))) return false;
+    }
+    const bigger = (from: number | null, to: number | null): boolean => from === null || to === null || exceeds(from, to);
+    return (
+      (firstTrailing === null && lastLeading === null) ||
+      (lastLeading === null && leadingStage) ||
+      (firstTrailing === null && trailingStage) ||
+      (leadingStage && trailingStage && bigger(lastLeading, firstTrailing)) ||
+      (leadingStage && !trailingStage && bigger(lastLeading, last)) ||
+      (!leadingStage && trailingStage && bigger(start, firstTrailing))
+    );
+  };
+
+  const completed: Array<{ start: number; key: number; hit: SequenceHit }> = [];
   const finish = (rec: number): void => {
     const positions = pool.subarray(rec * nPos, rec * nPos + nPos);
-    if (missing.length && rejectedByMissing(positions)) return;
-    completed.push(toHit(positions, interner.values[recKey[rec]!] ?? []));
-  };
-  const rejectedByMissing = (positions: Int32Array): boolean => {
-    for (let m = 0; m < missing.length; m++) {
-      const evs = missIndex[m]!.get(keyAtMissing(positions, m));
-      if (!evs || evs.length === 0) continue;
-      const gap = missing[m]!.gap;
-      let lo: number;
-      let hi: number;
-      let tsLo = -Infinity;
-      let tsHi = Infinity;
-      if (gap === 0) {
-        lo = -1;
-        hi = positions[0]!;
-        if (maxspan !== null) tsLo = tsOf(positions[nPos - 1]!) - maxspan;
-      } else if (gap === nPos) {
-        lo = positions[nPos - 1]!;
-        hi = list.length;
-        if (maxspan !== null) tsHi = tsOf(positions[0]!) + maxspan;
-      } else {
-        lo = positions[gap - 1]!;
-        hi = positions[gap]!;
-      }
-      // First missing-stage event after `lo`.
-      let a = 0;
-      let b = evs.length;
-      while (a < b) {
-        const mid = (a + b) >> 1;
-        if (evs[mid]! <= lo) a = mid + 1;
-        else b = mid;
-      }
-      for (let j = a; j < evs.length && evs[j]! < hi; j++) {
-        const t = tsOf(evs[j]!);
-        if (t >= tsLo && t <= tsHi) return true;
-      }
-    }
-    return false;
-  };
-  // The key of a missing stage: the key of the neighbouring positive event (same join keys).
-  const keyAtMissing = (positions: Int32Array, m: number): number => {
-    const gap = missing[m]!.gap;
-    const p = positions[gap === nPos ? nPos - 1 : gap]!;
-    return keyFns[gap === nPos ? nPos - 1 : gap]!(list.seg[p]!, list.row[p]!);
-  };
-  const toHit = (positions: Int32Array, joinKeys: SequenceHit["joinKeys"]): SequenceHit => {
+    const k = recKey[rec]!;
+    if (missing.length && !acceptMissing(positions, k)) return;
     const total = all.length;
     const seg = new Int32Array(total).fill(-1);
     const row = new Int32Array(total).fill(-1);
-    let k = 0;
+    let j = 0;
     for (let i = 0; i < total; i++) {
       if (all[i]!.missing) continue;
-      const p = positions[k++]!;
+      const p = positions[j++]!;
       seg[i] = list.seg[p]!;
       row[i] = list.row[p]!;
     }
-    return { joinKeys, seg, row };
+    completed.push({ start: positions[0]!, key: k, hit: { joinKeys: interner.values[k] ?? [], seg, row } });
   };
-  const release = (rec: number): void => {
-    free.push(rec);
+
+  const stepStage = (i: number, st: number, k: number): void => {
+    if (st === 0) {
+      const prev = nPos > 1 ? pending[0]![k]! : -1;
+      const rec = prev >= 0 ? prev : alloc();
+      pool[rec * nPos] = i;
+      recKey[rec] = k;
+      if (nPos === 1) {
+        finish(rec);
+        free.push(rec);
+      } else pending[0]![k] = rec;
+      return;
+    }
+    const rec = pending[st - 1]![k]!;
+    if (rec < 0) return;
+    pending[st - 1]![k] = -1;
+    if (exceeds(tsOf(pool[rec * nPos]!), tsOf(i))) {
+      free.push(rec);
+      return;
+    }
+    pool[rec * nPos + st] = i;
+    if (st === nPos - 1) {
+      finish(rec);
+      free.push(rec);
+    } else {
+      const old = pending[st]![k]!;
+      if (old >= 0) free.push(old);
+      pending[st]![k] = rec;
+    }
   };
 
   for (let i = 0; i < list.length; i++) {
@@ -206,51 +247,23 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     const r = list.row[i]!;
     const b = bits[s]![r]!;
     if (untilKey && b & untilBit) {
-      const k = untilKey(s, r);
-      if (k !== NULL_KEY) {
-        growPending();
+      growPending();
+      forEachKey(untilKey(s, r), (k) => {
         for (const p of pending) {
-          if (p[k]! >= 0) {
-            release(p[k]!);
+          if (k < p.length && p[k]! >= 0) {
+            free.push(p[k]!);
             p[k] = -1;
           }
         }
-      }
+      });
     }
     for (let st = nPos - 1; st >= 0; st--) {
       if (!(b & (1 << st))) continue;
-      const k = keyFns[st]!(s, r);
-      if (k === NULL_KEY) continue;
+      const keys = keyFns[st]!(s, r);
       growPending();
-      if (st === 0) {
-        const prev = nPos > 1 ? pending[0]![k]! : -1;
-        const rec = prev >= 0 ? prev : alloc();
-        pool[rec * nPos] = i;
-        recKey[rec] = k;
-        if (nPos === 1) {
-          finish(rec);
-          release(rec);
-        } else pending[0]![k] = rec;
-        continue;
-      }
-      const rec = pending[st - 1]![k]!;
-      if (rec < 0) continue;
-      pending[st - 1]![k] = -1;
-      if (maxspan !== null && tsOf(i) - tsOf(pool[rec * nPos]!) > maxspan) {
-        release(rec);
-        continue;
-      }
-      pool[rec * nPos + st] = i;
-      if (st === nPos - 1) {
-        finish(rec);
-        release(rec);
-      } else {
-        const old = pending[st]![k]!;
-        if (old >= 0) release(old);
-        pending[st]![k] = rec;
-      }
+      forEachKey(keys, (k) => stepStage(i, st, k));
     }
   }
-  return { kind: "sequences", sequences: completed };
+  completed.sort((a, b) => a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
+  return { kind: "sequences", sequences: completed.map((c) => c.hit) };
 }
-
