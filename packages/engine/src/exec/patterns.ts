@@ -17,7 +17,8 @@ function cached(key: string, build: () => RegExp): RegExp {
 }
 
 function escapeRe(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? "\\" + ch : ch;
+  // Not "-": outside a class it needs no escape, and "\-" is a syntax error under the u flag.
+  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? "\\" + ch : ch;
 }
 
 /** A whole-value matcher for a wildcard pattern: `*` = any run, `?` = one character, `\` escapes. */
