@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eqlCompletionContext } from "../../src/index.ts";
+import { eqlCompletionContext, eqlFieldRefs, parseEql } from "../../src/index.ts";
 
 /** Context at the `^` marker (removed from the text). */
 function at(marked: string) {
@@ -36,5 +36,19 @@ describe("eqlCompletionContext", () => {
     expect(at("process ^").keywords).toEqual(["where"]);
     expect(at("process where true | ^")).toMatchObject({ kind: "pipe", keywords: expect.arrayContaining(["head", "tail"]) });
     expect(at("sequence [a where true] ^").keywords).toContain("until");
+  });
+});
+
+describe("eqlFieldRefs", () => {
+  it("lists field references with spans, drops .keyword, skips lambda variables", () => {
+    const q = 'sequence by process.pid [process where process.command_line.keyword != null and ?x == 1] [file where arraySearch(list, s, s.a == "b")] | filter events[1].pid == 2';
+    const refs = eqlFieldRefs(parseEql(q));
+    expect(refs.map((r) => [r.name, r.optional, q.slice(r.span.start, r.span.end)])).toEqual([
+      ["process.pid", false, "process.pid"],
+      ["process.command_line", false, "process.command_line.keyword"],
+      ["x", true, "?x"],
+      ["list", false, "list"],
+      ["pid", false, "events[1].pid"],
+    ]);
   });
 });

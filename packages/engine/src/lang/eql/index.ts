@@ -9,5 +9,7 @@ export { eqlCompletionContext } from "./completion.ts";
 export type { EqlCompletionContext, EqlCompletionKind } from "./completion.ts";
 export { eqlFunction, eqlFunctionNames } from "./functions.ts";
 export { walkEql, childrenOf as eqlChildren } from "./walk.ts";
+export { eqlFieldRefs } from "./fields.ts";
+export type { EqlFieldRef } from "./fields.ts";
 export { compileEql } from "./compile.ts";
 export type * from "./ast.ts";
