@@ -61,7 +61,7 @@ export const accessLogFormat: TextFormat = {
         fields,
         sourcetype: combined ? "access_combined" : "access_common",
       });
-    });
+    }, (p) => sink.problem(p));
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };

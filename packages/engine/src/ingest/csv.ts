@@ -118,7 +118,7 @@ export const csvFormat: TextFormat = {
         return;
       }
       record(line, lineNo);
-    });
+    }, (p) => sink.problem(p));
     return {
       write: (c) => splitter.write(c),
       end: () => {

@@ -71,7 +71,7 @@ export const esBulkFormat: TextFormat = {
         return;
       }
       emitJsonText(sink, text, lineNo, extra);
-    });
+    }, (p) => sink.problem(p));
     return {
       write: (c) => splitter.write(c),
       end: () => {

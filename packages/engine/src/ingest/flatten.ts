@@ -3,11 +3,16 @@ import type { FieldValue, FlatFields } from "../store/types.ts";
 /** Deeper nesting than this is kept as JSON text in one field instead of being flattened. */
 export const MAX_FLATTEN_DEPTH = 64;
 
+/** Set by flattenJson when part of the value was nested too deeply and kept as JSON text. */
+export interface FlattenReport {
+  tooDeep: boolean;
+}
+
 /**
  * Flattens nested JSON objects into dotted field names; arrays become multi-value fields (arrays
  * of objects are kept as JSON text per element).
  */
-export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", depth = 0): FlatFields {
+export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", depth = 0, report?: FlattenReport): FlatFields {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     if (prefix) out[prefix] = toFieldValue(value);
     return out;
@@ -17,8 +22,10 @@ export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", d
     const v = obj[key];
     const name = prefix ? prefix + "." + key : key;
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      if (depth >= MAX_FLATTEN_DEPTH) out[name] = safeStringify(v);
-      else flattenJson(v, out, name, depth + 1);
+      if (depth >= MAX_FLATTEN_DEPTH) {
+        out[name] = safeStringify(v);
+        if (report) report.tooDeep = true;
+      } else flattenJson(v, out, name, depth + 1, report);
     } else {
       out[name] = toFieldValue(v);
     }

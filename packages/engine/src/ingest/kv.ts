@@ -52,7 +52,7 @@ export const kvFormat: TextFormat = {
       }
       if (Number.isNaN(time)) time = findTimestamp(line);
       sink.event({ time, raw: line, fields, sourcetype: "kv" });
-    });
+    }, (p) => sink.problem(p));
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };

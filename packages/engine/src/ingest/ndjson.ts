@@ -1,4 +1,4 @@
-import { flattenJson } from "./flatten.ts";
+import { MAX_FLATTEN_DEPTH, flattenJson } from "./flatten.ts";
 import { classifyJson } from "./json-kinds.ts";
 import { LineSplitter, sampleOf } from "./lines.ts";
 import type { ParseSink, TextFormat } from "./types.ts";
@@ -23,7 +23,7 @@ export const ndjsonFormat: TextFormat = {
       const text = line.trim();
       if (text.length === 0) return;
       emitJsonText(sink, text, lineNo);
-    });
+    }, (p) => sink.problem(p));
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };
@@ -41,7 +41,15 @@ export function emitJsonText(sink: ParseSink, text: string, lineNo: number, extr
     sink.problem({ line: lineNo, reason: "JSON value is not an object", sample: sampleOf(text) });
     return;
   }
-  const fields = flattenJson(value);
+  const report = { tooDeep: false };
+  const fields = flattenJson(value, {}, "", 0, report);
+  if (report.tooDeep) {
+    sink.problem({
+      line: lineNo,
+      reason: `JSON nested too deeply: levels below ${MAX_FLATTEN_DEPTH} kept as JSON text`,
+      sample: sampleOf(text),
+    });
+  }
   const kind = classifyJson(fields);
   if (extra?.index !== undefined) fields._index = extra.index;
   if (extra?.id !== undefined) fields._id = extra.id;

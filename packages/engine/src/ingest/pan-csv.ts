@@ -97,7 +97,7 @@ export const panCsvFormat: TextFormat = {
         sourcetype: "pan:" + pan.type.toLowerCase(),
         ...(pan.host ? { host: pan.host } : {}),
       });
-    });
+    }, (p) => sink.problem(p));
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };

@@ -20,7 +20,7 @@ export const textLinesFormat: TextFormat = {
         return;
       }
       sink.event({ time: findTimestamp(line), raw: line, fields: {}, sourcetype: "text" });
-    });
+    }, (p) => sink.problem(p));
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };

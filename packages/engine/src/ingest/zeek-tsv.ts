@@ -20,7 +20,10 @@ export const zeekTsvFormat: TextFormat = {
   },
   open(sink, ctx) {
     const parser = new ZeekTsvParser(sink, ctx);
-    const splitter = new LineSplitter((line, lineNo) => parser.line(line, lineNo));
+    const splitter = new LineSplitter(
+      (line, lineNo) => parser.line(line, lineNo),
+      (p) => sink.problem(p),
+    );
     return { write: (c) => splitter.write(c), end: () => splitter.end() };
   },
 };
