@@ -103,6 +103,7 @@ describe("evtx: streaming and bad input", () => {
     expect(reasons(s)).toEqual([
       `${chunkAt(4) + 512} bad chunk records checksum: records that still parse are kept`,
       `${victim} corrupt record: bad signature or size, skipped to the next record`,
+      `${chunkAt(4) + 8} record count mismatch: the chunk header numbers ${recordsInChunk(original, 4)} records, ${recordsInChunk(original, 4) - 1} found`,
     ]);
   });
 

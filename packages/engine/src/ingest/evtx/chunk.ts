@@ -54,6 +54,9 @@ export function parseChunk(b: Uint8Array, base: number, sink: ChunkSink): void {
   } else if (crc32(b, CHUNK_HEADER_SIZE, limit) !== view.getUint32(52, true)) {
     sink.problem(base + CHUNK_HEADER_SIZE, "bad chunk records checksum: records that still parse are kept");
   }
+  // The header's record-number range tells how many records to expect, so none can go missing silently.
+  const expected = Number(view.getBigUint64(16, true) - view.getBigUint64(8, true)) + 1;
+  let found = 0;
 
   const decoder = new ChunkDecoder(b);
   let pos = CHUNK_HEADER_SIZE;
@@ -68,12 +71,16 @@ export function parseChunk(b: Uint8Array, base: number, sink: ChunkSink): void {
       pos = resync(view, pos + 1, limit);
       continue;
     }
+    found++;
     try {
       sink.record(decoder.render(pos + 24, pos + size - 4), base + pos);
     } catch (e) {
       sink.problem(base + pos, `corrupt record: ${(e as Error).message}`);
     }
     pos += size;
+  }
+  if (!truncated && found !== expected) {
+    sink.problem(base + 8, `record count mismatch: the chunk header numbers ${expected} records, ${found} found`);
   }
 }
 
