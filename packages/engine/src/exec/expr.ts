@@ -81,7 +81,7 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
     case "isNull":
       return isNullValue(evalExpr(expr.arg, getField, opts));
     case "arith":
-      return arith(expr.op, evalExpr(expr.left, getField, opts), evalExpr(expr.right, getField, opts), opts);
+      return arith(expr.op, evalExpr(expr.left, getField, opts), evalExpr(expr.right, getField, opts), opts, isFloatExpr(expr.left) || isFloatExpr(expr.right));
     case "neg": {
       const n = toNumber(first(evalExpr(expr.arg, getField, opts)));
       return n === null ? null : -n;
@@ -93,7 +93,7 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
         throw new EvalError(`${expr.name} takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs}..${fn.maxArgs}`} arguments, got ${expr.args.length}`);
       }
       const args = expr.args.map((a) => evalExpr(a, getField, opts));
-      return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField });
+      return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField, float: expr.args.some(isFloatExpr) });
     }
     case "term": {
       const raw = first(getField("_raw"));
@@ -131,7 +131,13 @@ function evalCompare(expr: Extract<Expr, { kind: "compare" }>, getField: GetFiel
   }
   const l = evalExpr(expr.left, getField, opts);
   const r = evalExpr(expr.right, getField, opts);
+  // Two optional fields that are both absent compare equal (Elasticsearch folds them to null == null).
+  if (l === null && r === null && knownNull(expr.left) && knownNull(expr.right) && (expr.op === "==" || expr.op === "!=")) return expr.op === "==";
   return compareValues(expr.op, l, r, expr.caseInsensitive, fieldTypeOf(expr.left, opts) ?? fieldTypeOf(expr.right, opts));
+}
+
+function knownNull(e: Expr): boolean {
+  return (e.kind === "field" && e.optional === true) || (e.kind === "literal" && e.value === null);
 }
 
 function fieldTypeOf(e: Expr, opts: EvalOptions): FieldType | undefined {
@@ -192,7 +198,12 @@ function order(a: Scalar, b: Scalar, ci: boolean, type?: FieldType): number | nu
     if (x === null || y === null) return String(a) === String(b) ? 0 : String(a) < String(b) ? -1 : 1;
     return Number(x) - Number(y);
   }
-  if (typeof a === "number" || typeof b === "number" || type === "number" || type === "date") {
+  if (type === "date") {
+    const x = dateMs(a);
+    const y = dateMs(b);
+    if (x !== null && y !== null) return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === "number" || typeof b === "number" || type === "number") {
     const x = typeof a === "number" ? a : parseNumber(String(a));
     const y = typeof b === "number" ? b : parseNumber(String(b));
     if (!Number.isNaN(x) && !Number.isNaN(y)) return x < y ? -1 : x > y ? 1 : 0;
@@ -205,6 +216,26 @@ function order(a: Scalar, b: Scalar, ci: boolean, type?: FieldType): number | nu
   const x = ci ? String(a).toLowerCase() : String(a);
   const y = ci ? String(b).toLowerCase() : String(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * A date as fractional epoch milliseconds: numbers and numeric text are epoch ms (Elasticsearch's
+ * `epoch_millis`, with nanosecond decimals for `date_nanos`); ISO-8601 text keeps its sub-millisecond digits.
+ */
+export function dateMs(v: Scalar): number | null {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return null;
+  const n = parseNumber(v.trim());
+  if (!Number.isNaN(n)) return n;
+  const m = /^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(v.trim());
+  if (!m) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? null : t;
+  }
+  const base = Date.parse(m[1]!.replace(" ", "T") + (m[1]!.length === 10 ? "T00:00:00" : "") + (m[3] ?? "Z"));
+  if (Number.isNaN(base)) return null;
+  const frac = m[2] ? Number("0." + m[2]) * 1000 : 0;
+  return base + frac;
 }
 
 function toBool(v: Scalar): boolean | null {
@@ -300,7 +331,23 @@ export function parseIPv6(text: string): bigint | null {
   return n;
 }
 
-function arith(op: Extract<Expr, { kind: "arith" }>["op"], l: Value, r: Value, opts: EvalOptions): Value {
+/** An EQL number written with a decimal point (`4.0`) makes division floating point. */
+export function isFloatExpr(e: Expr): boolean {
+  switch (e.kind) {
+    case "literal":
+      return e.float === true || (typeof e.value === "number" && !Number.isInteger(e.value));
+    case "neg":
+      return isFloatExpr(e.arg);
+    case "arith":
+      return isFloatExpr(e.left) || isFloatExpr(e.right);
+    case "call":
+      return e.args.some(isFloatExpr);
+    default:
+      return false;
+  }
+}
+
+function arith(op: Extract<Expr, { kind: "arith" }>["op"], l: Value, r: Value, opts: EvalOptions, float = false): Value {
   const a = toNumber(first(l));
   const b = toNumber(first(r));
   if (a === null || b === null) return null;
@@ -313,7 +360,7 @@ function arith(op: Extract<Expr, { kind: "arith" }>["op"], l: Value, r: Value, o
       return a * b;
     case "/":
       if (b === 0) return null;
-      return opts.integerDivision && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+      return opts.integerDivision && !float && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
     case "%":
       if (b === 0) return null;
       return a % b;

@@ -4,7 +4,8 @@
  * (a later stage takes the latest partial sequence of the stage before it and discards older
  * ones); `maxspan` rejects a match whose span from the first event is too long; an `until` event
  * of a key ends every partial sequence of that key; `with runs=N` repeats a stage. Complete
- * sequences come out ordered by their first event (then join key).
+ * sequences come out ordered by their last event (then first event, then join key), as
+ * Elasticsearch orders completed sequences.
  *
  * Missing-event stages `![…]` are checked on complete sequences, with Elasticsearch's rules: a
  * matching event (same join key) strictly between the timestamps of the neighbouring positive
@@ -193,7 +194,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     );
   };
 
-  const completed: Array<{ start: number; key: number; hit: SequenceHit }> = [];
+  const completed: Array<{ start: number; end: number; key: number; hit: SequenceHit }> = [];
   const finish = (rec: number): void => {
     const positions = pool.subarray(rec * nPos, rec * nPos + nPos);
     const k = recKey[rec]!;
@@ -208,7 +209,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
       seg[i] = list.seg[p]!;
       row[i] = list.row[p]!;
     }
-    completed.push({ start: positions[0]!, key: k, hit: { joinKeys: interner.values[k] ?? [], seg, row } });
+    completed.push({ start: positions[0]!, end: positions[nPos - 1]!, key: k, hit: { joinKeys: interner.values[k] ?? [], seg, row } });
   };
 
   const stepStage = (i: number, st: number, k: number): void => {
@@ -246,6 +247,13 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     const s = list.seg[i]!;
     const r = list.row[i]!;
     const b = bits[s]![r]!;
+    for (let st = nPos - 1; st >= 0; st--) {
+      if (!(b & (1 << st))) continue;
+      const keys = keyFns[st]!(s, r);
+      growPending();
+      forEachKey(keys, (k) => stepStage(i, st, k));
+    }
+    // After the stages: an until event ends sequences that reached it, but not one it completes.
     if (untilKey && b & untilBit) {
       growPending();
       forEachKey(untilKey(s, r), (k) => {
@@ -257,13 +265,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
         }
       });
     }
-    for (let st = nPos - 1; st >= 0; st--) {
-      if (!(b & (1 << st))) continue;
-      const keys = keyFns[st]!(s, r);
-      growPending();
-      forEachKey(keys, (k) => stepStage(i, st, k));
-    }
   }
-  completed.sort((a, b) => a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
+  completed.sort((a, b) => a.end - b.end || a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
   return { kind: "sequences", sequences: completed.map((c) => c.hit) };
 }

@@ -102,7 +102,7 @@ export function runElasticSuite(filter?: (c: ElasticCase) => boolean): CaseResul
       if (!okIds) return `ids ${JSON.stringify(got)} != expected ${JSON.stringify(c.expected_event_ids_any_of ?? c.expected_event_ids)}`;
       if (c.join_keys && r.hits.sequences) {
         const keys = r.hits.sequences.flatMap((s) => s.join_keys.map(keyText));
-        if (!same(keys, c.join_keys)) return `join_keys ${JSON.stringify(keys)} != expected ${JSON.stringify(c.join_keys)}`;
+        if (!same(keys, c.join_keys.map(keyText))) return `join_keys ${JSON.stringify(keys)} != expected ${JSON.stringify(c.join_keys)}`;
       }
       return null;
     });

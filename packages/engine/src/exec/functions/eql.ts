@@ -6,7 +6,7 @@
  */
 import { parseNumber } from "../../store/dict.ts";
 import type { Scalar } from "../../store/types.ts";
-import { registerFunction, type Value } from "./registry.ts";
+import { registerFunction, type CallContext, type Value } from "./registry.ts";
 
 function first(v: Value | undefined): Scalar {
   if (v === undefined) return null;
@@ -45,12 +45,12 @@ function fold(s: string, ci: boolean): string {
   return ci ? s.toLowerCase() : s;
 }
 
-function arithmetic(f: (a: number, b: number) => number | null) {
-  return (args: Value[]): Value => {
+function arithmetic(f: (a: number, b: number, float: boolean) => number | null) {
+  return (args: Value[], ctx: CallContext): Value => {
     const a = num(args[0]);
     const b = num(args[1]);
     if (a === null || b === null) return null;
-    const r = f(a, b);
+    const r = f(a, b, ctx.float === true);
     return r === null || !Number.isFinite(r) ? null : r;
   };
 }
@@ -59,7 +59,7 @@ registerFunction("add", arithmetic((a, b) => a + b), 2, 2);
 registerFunction("subtract", arithmetic((a, b) => a - b), 2, 2);
 registerFunction("multiply", arithmetic((a, b) => a * b), 2, 2);
 // Java semantics: integer operands divide to an integer.
-registerFunction("divide", arithmetic((a, b) => (b === 0 ? null : Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b)), 2, 2);
+registerFunction("divide", arithmetic((a, b, float) => (b === 0 ? null : !float && Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b)), 2, 2);
 registerFunction("modulo", arithmetic((a, b) => (b === 0 ? null : a % b)), 2, 2);
 
 registerFunction(

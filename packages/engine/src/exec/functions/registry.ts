@@ -17,6 +17,8 @@ export interface CallContext {
   caseInsensitive: boolean;
   /** The current row, for functions that read fields themselves (SPL `searchmatch`). */
   getField: GetField;
+  /** Some argument is written as a floating-point number (`4.0`): EQL's divide is then not integer division. */
+  float?: boolean;
 }
 
 /** A function implementation: evaluated arguments in, one value out. Must not throw on bad input: return null. */
