@@ -6,6 +6,9 @@ import type { Stream } from "../exec/stream.ts";
 import { compileEql } from "../lang/eql/compile.ts";
 import type { QueryPlan } from "../lang/plan.ts";
 import { parseSpl } from "../lang/spl/parse.ts";
+import { runSplPlan } from "../exec/spl/run.ts";
+import { selectSplEvents } from "../exec/spl/sources.ts";
+import { fieldsOf } from "../exec/spl/table.ts";
 import type { QueryRequest } from "./protocol.ts";
 
 /** Sequences (or table rows) a UI run keeps at most; events are never capped. */
@@ -27,6 +30,24 @@ export interface QueryRun {
 export function runQuery(ds: Dataset, req: QueryRequest, cancel: CancelToken): QueryRun {
   const started = performance.now();
   const { plan, ctx } = req.lang === "eql" ? eqlPlan(ds, req.text) : splPlan(req.text, req.timeZone);
+  narrow(plan, req);
+  if (req.lang === "spl") return { plan, stream: runSpl(ds, plan, req.timeZone ?? "UTC"), tookMs: performance.now() - started };
+  const stream = executePlan(ds, plan, { ...ctx, cancel, size: Math.max(1, Math.min(req.size ?? UI_SIZE, UI_SIZE)) });
+  return { plan, stream, tookMs: performance.now() - started };
+}
+
+/**
+ * SPL as `runSpl` runs it. A plain search (no pipes) stays an event list, newest first as Splunk
+ * lists events, so the events table pages through it; anything with pipes is a table.
+ */
+function runSpl(ds: Dataset, plan: QueryPlan, tz: string): Stream {
+  if (plan.source.kind === "events" && plan.pipes.length === 0) return { kind: "events", events: selectSplEvents(ds, plan.source.where, plan.timeRange) };
+  const run = runSplPlan(ds, plan, { tz, nowMs: Date.now() });
+  return { kind: "table", fields: fieldsOf(run.table), rows: run.table.rows };
+}
+
+/** Intersects the plan's own time range with the UI's. */
+function narrow(plan: QueryPlan, req: QueryRequest): void {
   if (req.earliest != null || req.latest != null) {
     const own = plan.timeRange;
     plan.timeRange = {
@@ -34,8 +55,6 @@ export function runQuery(ds: Dataset, req: QueryRequest, cancel: CancelToken): Q
       latest: minOf(own?.latest ?? null, req.latest ?? null),
     };
   }
-  const stream = executePlan(ds, plan, { ...ctx, cancel, size: Math.max(1, Math.min(req.size ?? UI_SIZE, UI_SIZE)) });
-  return { plan, stream, tookMs: performance.now() - started };
 }
 
 function eqlPlan(ds: Dataset, text: string): { plan: QueryPlan; ctx: ExecContext } {
@@ -54,7 +73,7 @@ function eqlPlan(ds: Dataset, text: string): { plan: QueryPlan; ctx: ExecContext
 }
 
 function splPlan(text: string, timeZone: string | undefined): { plan: QueryPlan; ctx: ExecContext } {
-  const { plan } = parseSpl(text, { tz: timeZone ?? "UTC" });
+  const { plan } = parseSpl(text, { tz: timeZone ?? "UTC", nowMs: Date.now() });
   return { plan, ctx: {} };
 }
 

@@ -88,3 +88,30 @@ describe("worker language service (offsets, no editor)", () => {
     expect(s.span).toEqual({ start: 13, end: 15 });
   });
 });
+
+describe("worker SPL queries on eve-small (expected counts computed from the file itself)", () => {
+  const EVE = new URL("../../../../../shared/datasets/suricata-eve-beats-testdata/eve-small.log", import.meta.url);
+  const text = readFileSync(EVE, "utf8");
+  const docs = text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as { event_type: string });
+  const byType: Record<string, number> = {};
+  for (const d of docs) byType[d.event_type] = (byType[d.event_type] ?? 0) + 1;
+  const c = new EngineCore();
+  const job = c.beginIngest("eve-small.log");
+  job.write(new TextEncoder().encode(text));
+  c.finishIngest(job);
+
+  it("a plain search is an event list the table pages through", () => {
+    const [type, n] = Object.entries(byType).sort((a, b) => b[1] - a[1])[0]!;
+    const info = c.query({ lang: "spl", text: `event_type=${type}` });
+    expect(info).toMatchObject({ kind: "events", total: n });
+    expect(c.events({ kind: "result", handle: info.handle }, 0, 100).rows).toHaveLength(n);
+  });
+
+  it("stats is a table with Splunk's fields", () => {
+    const info = c.query({ lang: "spl", text: "* | stats count by event_type" });
+    expect(info.kind).toBe("table");
+    expect(info.fields).toEqual(["event_type", "count"]);
+    const page = c.table(info.handle, 0, 100);
+    expect(Object.fromEntries(page.rows.map((r) => [r.event_type, Number(r.count)]))).toEqual(byType);
+  });
+});
