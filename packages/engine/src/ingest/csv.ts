@@ -59,14 +59,28 @@ export const csvFormat: TextFormat = {
   name: "csv",
   description: "CSV with a header line (RFC 4180 quoting)",
   sniff(head) {
-    const lines = head.split("\n", 6).map((l) => l.replace(/\r$/, "")).filter((l) => l.length > 0);
-    if (lines.length < 2) return 0;
-    const header = splitCsvRecord(lines[0]!);
+    const lines = head.split("\n", 21).map((l) => l.replace(/\r$/, ""));
+    // The last piece may be cut off by the head's end.
+    if (lines.length > 2) lines.pop();
+    const header = splitCsvRecord(lines[0] ?? "");
     if (!header || header.length < 2) return 0;
     if (!header.every((h) => /^[\w .@{}\-:/()#]{1,80}$/.test(h.trim()))) return 0;
-    const body = lines.slice(1, -1).length > 0 ? lines.slice(1, -1) : lines.slice(1);
-    const same = body.filter((l) => splitCsvRecord(l)?.length === header.length).length;
-    return same === body.length ? 0.5 : 0;
+    let records = 0;
+    let same = 0;
+    let pending = "";
+    for (const line of lines.slice(1)) {
+      const text = pending ? pending + "\n" + line : line;
+      if (text.length === 0) continue;
+      const parts = splitCsvRecord(text);
+      if (!parts) {
+        pending = text;
+        continue;
+      }
+      pending = "";
+      records++;
+      if (parts.length === header.length) same++;
+    }
+    return records > 0 && same / records >= 0.6 ? 0.5 : 0;
   },
   open(sink) {
     let header: string[] | null = null;
