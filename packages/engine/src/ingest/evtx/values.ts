@@ -29,6 +29,7 @@ export const VT = {
   EvtXml: 0x23,
 } as const;
 
+/** Set in a value type when the value is an array of that type. */
 export const ARRAY_FLAG = 0x80;
 
 const HEX = "0123456789abcdef";
@@ -68,7 +69,7 @@ function civil(days: number): [number, number, number] {
  * Renders FILETIME ticks (100 ns since 1601) as `YYYY-MM-DDTHH:MM:SS.fffffffffZ`, nine fractional digits as
  * Splunk's XmlWinEventLog shows `SystemTime`; the last two digits are always 0 (ticks are 100 ns).
  */
-export function fileTimeText(lo: number, hi: number): string {
+function fileTimeText(lo: number, hi: number): string {
   const rest = hi * TWO32_REMAINDER + lo;
   const seconds = hi * TWO32_SECONDS + Math.floor(rest / 1e7) - EPOCH_DELTA_S;
   const frac = rest % 1e7;
