@@ -11,6 +11,7 @@ import type { Scalar, Segment } from "../store/types.ts";
 import type { Expr } from "../lang/plan.ts";
 import { evalExpr, type EvalOptions } from "./expr.ts";
 import { rowReader } from "./filter.ts";
+import { parseDatePattern, segmentDateFormat } from "./mapping.ts";
 
 /** Key id for "the event has no usable key". */
 export const NULL_KEY = -1;
@@ -39,8 +40,13 @@ export class KeyInterner {
   }
 }
 
+function dateKey(v: string, format: string): Scalar {
+  const t = parseDatePattern(v, format);
+  return Number.isNaN(t) ? normValue(v) : t;
+}
+
 /** Normalises a key value: numeric text becomes its number. */
-function norm(v: Scalar): Scalar {
+function normValue(v: Scalar): Scalar {
   if (typeof v === "string") {
     const t = v.trim();
     if (t !== "" && /^[+-]?\d+(\.\d+)?$/.test(t)) return Number(t);
@@ -86,7 +92,7 @@ export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, op
     const choices: Scalar[][] = [];
     for (let i = 0; i < keys.length; i++) {
       const v = evalExpr(keys[i]!, r.get, opts);
-      const list = Array.isArray(v) ? sortValues(v.map(norm)) : v === null ? [] : [norm(v)];
+      const list = Array.isArray(v) ? sortValues(v.map(normValue)) : v === null ? [] : [normValue(v)];
       if (list.length === 0) {
         if (!allowNull[i]) return NULL_KEY;
         choices.push([null]);
@@ -116,6 +122,9 @@ export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, op
 
 function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, allowNull: boolean): (row: number) => KeyIds {
   const col = columnOf(seg, name);
+  // A date field with a custom format joins on its instant (epoch ms), as Elasticsearch keys dates.
+  const format = segmentDateFormat(seg, name);
+  const norm = format ? (v: Scalar): Scalar => (typeof v === "string" ? dateKey(v, format) : v) : normValue;
   const nullId = (): number => (allowNull ? interner.intern("\u0000null", () => [null]) : NULL_KEY);
   const one = (v: Scalar): number => interner.intern(tokenOf([v]), () => [v]);
   if (!col) return nullId;

@@ -12,6 +12,8 @@ import type { Column, FieldType, Segment } from "../store/types.ts";
 /** What a mapping declared, for the caller to report. */
 export interface MappingSummary {
   types: Record<string, FieldType>;
+  /** Custom date formats (Java `DateTimeFormatter` patterns such as `dd-MM-yyyy`). */
+  dateFormats: Record<string, string>;
   aliases: Record<string, string>;
   nullValues: Record<string, string>;
 }
@@ -47,14 +49,33 @@ export function parseMapping(mapping: string | object): Record<string, unknown> 
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Applies a mapping to every segment of a dataset (call after loading). */
-export function applyMapping(ds: Dataset, mapping: string | object): MappingSummary {
+const DATE_FORMATS = new WeakMap<Segment, Map<string, string>>();
+
+/** The custom date format a mapping gave `field` in this segment, if any. */
+export function segmentDateFormat(seg: Segment, field: string): string | undefined {
+  return DATE_FORMATS.get(seg)?.get(field);
+}
+
+/** Options of `applyMapping`. */
+export interface ApplyMappingOptions {
+  /** Apply only to the events of this index (their `_index`, or their file's base name). */
+  index?: string;
+}
+
+/** Applies a mapping to the segments of a dataset (call after loading). */
+export function applyMapping(ds: Dataset, mapping: string | object, opts: ApplyMappingOptions = {}): MappingSummary {
   const root = parseMapping(mapping);
   const props = ((root.mappings as Record<string, unknown> | undefined)?.properties ?? root.properties) as Record<string, unknown> | undefined;
-  const summary: MappingSummary = { types: {}, aliases: {}, nullValues: {} };
+  const summary: MappingSummary = { types: {}, dateFormats: {}, aliases: {}, nullValues: {} };
   if (props && typeof props === "object") walk(props, "", summary);
   for (const [name, t] of Object.entries(summary.types)) ds.fieldTypes.set(name, t);
   for (const seg of ds.segments) {
+    if (opts.index !== undefined && segmentIndex(seg) !== opts.index) continue;
+    if (Object.keys(summary.dateFormats).length) {
+      let m = DATE_FORMATS.get(seg);
+      if (!m) DATE_FORMATS.set(seg, (m = new Map()));
+      for (const [f, fmt] of Object.entries(summary.dateFormats)) m.set(f, fmt);
+    }
     for (const [alias, target] of Object.entries(summary.aliases)) {
       // A real column of that name wins over the alias, as in Elasticsearch documents cannot hold an alias field.
       if (!seg.columns.has(alias)) (seg.aliases as Map<string, string>).set(alias, seg.aliases.get(target) ?? target);
@@ -62,6 +83,50 @@ export function applyMapping(ds: Dataset, mapping: string | object): MappingSumm
     for (const [field, value] of Object.entries(summary.nullValues)) applyNullValue(ds, seg, field, value);
   }
   return summary;
+}
+
+/** The index of a segment's events: an explicit `_index` column (first row) or the file's base name. */
+export function segmentIndex(seg: Segment): string {
+  const idx = seg.columns.get("_index");
+  if (idx && idx.kind === "str" && seg.rowCount > 0 && idx.ids[0]) return idx.dict.values[idx.ids[0]]!;
+  const src = seg.columns.get("source");
+  const file = src && src.kind === "str" && seg.rowCount > 0 ? (src.dict.values[src.ids[0]!] ?? "") : "";
+  const base = file.split(/[\\/]/).pop() ?? "";
+  const dot = base.lastIndexOf(".");
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/**
+ * Parses text with a Java date pattern (yyyy, MM, dd, HH, mm, ss, SSS and literal characters) as
+ * UTC; NaN when it does not fit.
+ */
+export function parseDatePattern(text: string, pattern: string): number {
+  let re = "";
+  const parts: string[] = [];
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i]!;
+    let j = i;
+    while (j < pattern.length && pattern[j] === c) j++;
+    const run = pattern.slice(i, j);
+    if (/[yMdHmsS]/.test(c)) {
+      parts.push(c);
+      re += c === "y" && run.length !== 2 ? "(\\d{4})" : c === "S" ? "(\\d{1,9})" : `(\\d{1,${Math.max(2, run.length)}})`;
+    } else if (c === "'") {
+      const end = pattern.indexOf("'", i + 1);
+      const lit = end < 0 ? pattern.slice(i + 1) : pattern.slice(i + 1, end);
+      re += lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      j = end < 0 ? pattern.length : end + 1;
+    } else re += run.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    i = j;
+  }
+  const m = new RegExp(`^${re}$`).exec(text.trim());
+  if (!m) return NaN;
+  const f: Record<string, number> = { y: 1970, M: 1, d: 1, H: 0, m: 0, s: 0, S: 0 };
+  parts.forEach((p, k) => {
+    const v = m[k + 1]!;
+    f[p] = p === "S" ? Number(("0." + v)) * 1000 : Number(v);
+  });
+  return Date.UTC(f.y!, f.M! - 1, f.d!, f.H!, f.m!, f.s!) + f.S!;
 }
 
 function walk(props: Record<string, unknown>, prefix: string, out: MappingSummary): void {
@@ -78,6 +143,9 @@ function walk(props: Record<string, unknown>, prefix: string, out: MappingSummar
     if (esType) {
       const t = typeOf(esType);
       if (t) out.types[name] = t;
+      if (t === "date" && typeof d.format === "string" && /[yMdHms]/.test(d.format) && !/^(strict_)?date_optional_time|^epoch_/.test(d.format)) {
+        out.dateFormats[name] = d.format.split("||")[0]!;
+      }
     }
     if (d.null_value !== undefined && d.null_value !== null) out.nullValues[name] = String(d.null_value);
     if (d.fields && typeof d.fields === "object") {

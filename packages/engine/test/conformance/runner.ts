@@ -82,7 +82,7 @@ export function runElasticSuite(filter?: (c: ElasticCase) => boolean): CaseResul
     }
     for (const name of index.split(",")) {
       const mapping = readFileSync(new URL(`source/data/${name}.mapping`, dir), "utf8");
-      applyMapping(ds, mapping);
+      applyMapping(ds, mapping, { index: name });
     }
     datasets.set(index, ds);
     return ds;
