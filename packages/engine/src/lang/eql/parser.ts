@@ -34,6 +34,7 @@ export const MAX_DEPTH = 200;
 const COMPARE_OPS = new Set(["==", "=", "!=", "<", "<=", ">", ">="]);
 /** Words that end an expression or start a clause; never field names when bare. */
 const RESERVED = new Set(["and", "or", "not", "in", "like", "regex", "where", "by", "with", "until", "of", "sequence", "sample", "join"]);
+const QUERY_WORDS = new Set(["sequence", "sample", "join"]);
 const TIME_UNITS = new Set(["ms", "s", "m", "h", "d", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours", "day", "days"]);
 const EXPR_START = ["field", "string", "number", "true", "false", "null", "function", "(", "not", "-"];
 
@@ -153,7 +154,8 @@ class Parser {
 
   private parseCategory(): CategoryNode {
     const t = this.peek();
-    if (t.kind === "ident" && !RESERVED.has(t.value)) {
+    // `sample where …` is an event query on the category "sample", so only operator words are refused.
+    if (t.kind === "ident" && (!RESERVED.has(t.value) || QUERY_WORDS.has(t.value))) {
       this.next();
       return this.node({ kind: "category", name: t.value, style: "ident", span: { start: t.start, end: t.end } });
     }
@@ -228,7 +230,7 @@ class Parser {
     let until: StageNode | null = null;
     if (this.isWord("until")) {
       this.next();
-      until = this.parseStage(false);
+      until = this.parseStage(false, "until");
     }
     return this.node({ kind: "sequence", by, maxspan, stages, until, span: this.spanFrom(start) });
   }
@@ -255,7 +257,7 @@ class Parser {
     let until: StageNode | null = null;
     if (this.isWord("until")) {
       this.next();
-      until = this.parseStage(false);
+      until = this.parseStage(false, "until");
     }
     return this.node({ kind: "join", by, stages, until, span: this.spanFrom(start) });
   }
@@ -272,11 +274,14 @@ class Parser {
     return stages;
   }
 
-  private parseStage(allowMissing: boolean): StageNode {
+  private parseStage(allowMissing: boolean, role = "stage"): StageNode {
     const open = this.peek();
     let missing = false;
     if (this.isOp("![") || this.isOp("!")) {
-      if (!allowMissing) throw new QueryError("missing events (![…]) are only allowed in a sequence", { start: open.start, end: open.end }, ["["]);
+      if (!allowMissing) {
+        const where = role === "until" ? "an until clause" : "a sample or join";
+        throw new QueryError(`missing events (![…]) are not allowed in ${where}`, { start: open.start, end: open.end }, ["["]);
+      }
       missing = true;
       this.next();
       if (open.value === "!") this.next();
