@@ -272,11 +272,10 @@ export class Attack {
 
   /** schtasks /Create … /TN Updater, the task file, the registry payload and Security 4698. */
   private persistence(t: number, h: HostState, agent: Proc, st: string): void {
-    const p = this.run(t, h, agent, "schtasks.exe", schtasksUpdater(st), 800);
+    this.run(t, h, agent, "schtasks.exe", schtasksUpdater(st), 800);
     h.registrySet(t - 2200, agent, "HKLM\\SOFTWARE\\Microsoft\\Network\\debug", encodeUtf16Base64(inertStagerText("PERSIST" + h.host.name.length, "/admin/get.php")));
     h.fileCreate(t + 300, h.procs.netsvcs!, "C:\\Windows\\System32\\Tasks\\Updater");
     h.taskCreated(t + 320, agent.session, "Updater", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", '-NonI -W hidden -c "IEX ([Text.Encoding]::UNICODE.GetString([Convert]::FromBase64String((gp HKLM:\\Software\\Microsoft\\Network debug).debug)))"');
-    void p;
   }
 
   /** The daily Updater task starts a SYSTEM agent, which joins the host's beaconing. */
@@ -324,8 +323,7 @@ export class Attack {
     this.at(pdt(8, 25, 23, 50, 54), (x) => {
       const n = this.vol.dnsExfil;
       const dur = 70 * MINUTE;
-      const py = this.run(x, h, v, "", '"C:\\python27\\python.exe" dns.py', dur + MINUTE, { image: "C:\\python27\\python.exe" });
-      void py;
+      this.run(x, h, v, "", '"C:\\python27\\python.exe" dns.py', dur + MINUTE, { image: "C:\\python27\\python.exe" });
       let entropySum = 0;
       for (let i = 0; i < n; i++) {
         const at = x + 2 * SECOND + Math.floor((i * dur) / n) + this.rng.int(0, 900);

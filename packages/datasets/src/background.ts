@@ -5,7 +5,7 @@ import type { Emitter } from "./output.ts";
 import type { Rng } from "./prng.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { HOUR, MINUTE, SECOND, officeWeight, serverWeight } from "./time.ts";
-import type { HostState, Proc } from "./windows.ts";
+import type { HostState } from "./windows.ts";
 import {
   BREWERTALK, BROWSER_UAS, DNS_SERVER, DOMAIN_CONTROLLER, FIREWALL_PUBLIC, FROTHLY_WEB, INTERNET_UAS, OTHER_INTERNAL, SITES, UPSTREAM_DNS, USERS, type Site,
 } from "./world.ts";

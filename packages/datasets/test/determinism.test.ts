@@ -19,7 +19,7 @@ describe("determinism", () => {
     for (const [name, h] of a) expect(b.get(name), name).toBe(h);
     // Every source is present even in a small set.
     for (const f of FILES) expect(a.has(f.name), f.name).toBe(true);
-  });
+  }, 60_000);
 
   it("a different seed gives different files", () => {
     const a = digests(4000, "frothly");
@@ -28,7 +28,7 @@ describe("determinism", () => {
     for (const [name, h] of a) if (c.get(name) !== h) differing++;
     // stream:smtp holds the single phishing mail whose values are fixed by the story.
     expect(differing).toBeGreaterThanOrEqual(a.size - 1);
-  });
+  }, 60_000);
 
   it("the PRNG is a pure function of its seed", () => {
     const x = new Rng("s");
@@ -44,11 +44,11 @@ describe("determinism", () => {
     for (let i = 0; i < 20000; i++) sum += r.next();
     expect(sum / 20000).toBeGreaterThan(0.49);
     expect(sum / 20000).toBeLessThan(0.51);
-  });
+  }, 60_000);
 
   it("rejects an event count below 1000 with a clear error", () => {
     expect(() => generate({ events: 10, seed: "x" }, new MemorySink())).toThrow(/at least 1000/);
-  });
+  }, 60_000);
 
   it("writes through the sink in bounded chunks, never one whole file", () => {
     let largest = 0;
@@ -57,5 +57,5 @@ describe("determinism", () => {
     expect(chunks).toBeGreaterThan(FILES.length);
     // 256 Ki characters of text per flush, at most 3 bytes each in UTF-8, plus one event.
     expect(largest).toBeLessThan(256 * 1024 * 3 + 64 * 1024);
-  });
+  }, 60_000);
 });
