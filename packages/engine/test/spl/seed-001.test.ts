@@ -265,7 +265,10 @@ describe("seed 001: encoded PowerShell parent/child", () => {
       const planted = seq.filter((p) => /ftp|whoami|schtasks/i.test(p.image));
       expect(got.slice(0, planted.length)).toEqual(planted.map((p) => p.commandLine));
       expect(r.results.slice(0, planted.length).map((x) => x.user)).toEqual(planted.map((p) => p.user));
-      expect(planted.slice(0, 3).map((p) => p.image.split("\\").pop()!.toLowerCase())).toEqual(["ftp.exe", "whoami.exe", "schtasks.exe"]);
+      const firstOf = (exe: string) => got.findIndex((c) => c.toLowerCase().includes(exe));
+      expect(firstOf("ftp.exe")).toBeGreaterThanOrEqual(0);
+      expect(firstOf("ftp.exe")).toBeLessThan(firstOf("whoami.exe"));
+      expect(firstOf("whoami.exe")).toBeLessThan(firstOf("schtasks.exe"));
     }
   });
 
