@@ -45,5 +45,10 @@ export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, Proces
 export { runEql, runEqlPlan } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
+export { pivot } from "./views/pivot.ts";
+export type { EntityKind, EntityRef, PivotEvent, PivotOptions, PivotSummary, RelatedGroup, RelatedItem, RelatedKind } from "./views/pivot.ts";
+export * from "./lookups/index.ts";
 export { runSpl, splExportJson, splExportCsv, splExportTable, registerLookup, lookupNames, parseSpl, SPL_COMMANDS, splCommand, SPL_FUNCTIONS, SplExecError } from "./api/spl.ts";
 export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCommand, ExportRow } from "./api/spl.ts";
+export { applyMapping, parseMapping } from "./exec/mapping.ts";
+export type { MappingSummary, ApplyMappingOptions } from "./exec/mapping.ts";
