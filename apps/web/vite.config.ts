@@ -19,6 +19,10 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   publicDir: fileURLToPath(new URL("../../public", import.meta.url)),
   plugins: [react(), cspMeta()],
+  resolve: {
+    // Monaco's icon font CSS is not in its package exports; it is bundled from the package itself.
+    alias: { "monaco-codicon-css": fileURLToPath(new URL("./node_modules/monaco-editor/esm/vs/base/browser/ui/codicons/codicon/codicon.css", import.meta.url)) },
+  },
   worker: { format: "es" },
   build: {
     outDir: "dist",

@@ -80,6 +80,29 @@ export class Investigation {
     return detail;
   }
 
+  /** Switches the query language, types a query into the editor and runs it with Ctrl+Enter. */
+  async runQuery(lang: "eql" | "spl", text: string): Promise<void> {
+    await this.page.getByTestId(`lang-${lang}`).click();
+    const editor = this.page.getByTestId("query-editor");
+    await expect(editor).toHaveAttribute("data-lang", lang);
+    await editor.click();
+    await this.page.keyboard.press("ControlOrMeta+A");
+    await this.page.keyboard.press("Delete");
+    await this.page.keyboard.type(text, { delay: 2 });
+    // Close a suggestion list the typing may have opened, then run.
+    await this.page.keyboard.press("Escape");
+    const before = await this.page.getByTestId("query-status").getAttribute("data-run");
+    await this.page.keyboard.press("ControlOrMeta+Enter");
+    await expect(this.page.getByTestId("query-status")).not.toHaveAttribute("data-run", before ?? "");
+    await expect(this.page.getByTestId("query-status")).toHaveAttribute("data-status", /done|error/);
+  }
+
+  /** What the last run returned: its kind and total, as the status line shows. */
+  async result(): Promise<{ kind: string; total: number }> {
+    const s = this.page.getByTestId("result-summary");
+    return { kind: (await s.getAttribute("data-kind"))!, total: Number(await s.getAttribute("data-total")) };
+  }
+
   /** Saves a full-page screenshot into the test's output folder. */
   async screenshot(name: string): Promise<string> {
     const path = test.info().outputPath(`${name}.png`);

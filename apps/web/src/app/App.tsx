@@ -6,6 +6,11 @@ import { IngestQueue, loadSample } from "../features/datasets/ingest-store.ts";
 import { EventsTable } from "../features/events/EventsTable.tsx";
 import { FieldsPanel } from "../features/fields/FieldsPanel.tsx";
 import { Timechart } from "../features/timechart/Timechart.tsx";
+import { QueryBar } from "../features/editor/QueryBar.tsx";
+import { queryState, runCurrentQuery, setQueryText } from "../features/editor/query-store.ts";
+import { SequencesPanel } from "../features/events/SequencesPanel.tsx";
+import { eqlWithFilter } from "../features/fields/filter.ts";
+import { StatsPanel } from "../features/stats/StatsPanel.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
 import { investigation, viewOf } from "./investigation.ts";
@@ -18,7 +23,10 @@ export function App() {
   const theme = useStore(settings).theme;
   const [help, setHelp] = useState(false);
   const status = useEngine("status", {});
-  const view = viewOf(useStore(investigation));
+  const inv = useStore(investigation);
+  const view = viewOf(inv);
+  const { lang } = useStore(settings);
+  const onValue = lang === "eql" ? addFilter : undefined;
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     // `quarry serve --open-sample` links to ?sample=1: load the sample once, on first start.
@@ -58,13 +66,20 @@ export function App() {
       <div className="workspace">
         <aside className="sidebar">
           <DatasetsPanel queue={queue} />
-          {hasData && <FieldsPanel view={view} />}
+          {hasData && inv.result?.kind !== "table" && <FieldsPanel view={view} onValue={onValue} />}
         </aside>
         <main className="main">
           {hasData ? (
             <>
-              <Timechart view={view} fields={status.data?.fields ?? []} />
-              <EventsTable view={view} />
+              <QueryBar latest={status.data?.latest ?? null} />
+              {inv.result?.kind === "table" ? (
+                <StatsPanel result={inv.result} />
+              ) : (
+                <>
+                  <Timechart view={view} fields={status.data?.fields ?? []} />
+                  {inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} />}
+                </>
+              )}
             </>
           ) : (
             <section className="panel welcome">
@@ -77,4 +92,14 @@ export function App() {
       {help && <HelpOverlay onClose={() => setHelp(false)} />}
     </div>
   );
+}
+
+/** Adds `field == value` (or `!=`) to the EQL query through its AST, then runs it. */
+function addFilter(field: string, value: string | number, negate: boolean): void {
+  try {
+    setQueryText("eql", eqlWithFilter(queryState.get().text.eql, field, value, negate));
+    void runCurrentQuery();
+  } catch (e) {
+    queryState.set((s) => ({ ...s, status: "error", error: { name: "QueryError", message: `Cannot add the filter: ${(e as Error).message}` } }));
+  }
 }

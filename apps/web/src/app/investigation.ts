@@ -1,4 +1,4 @@
-import type { ViewRef } from "@quarry/engine";
+import type { QueryInfo, ViewRef } from "@quarry/engine";
 import { createStore } from "./store.ts";
 
 /** A time range in ms (earliest inclusive, latest exclusive); null ends are open. */
@@ -10,8 +10,8 @@ export interface TimeRange {
 /** What the analyst is looking at: the time range, the last run, the timechart split. */
 export interface InvestigationState {
   timeRange: TimeRange | null;
-  /** Handle of the last query result, null = every loaded event. */
-  result: { handle: number; kind: "events" | "sequences" | "table" } | null;
+  /** The last query result, null = every loaded event. */
+  result: QueryInfo | null;
   splitBy: string;
   /** Seq of the expanded event in the events table. */
   expanded: number | null;
@@ -21,7 +21,7 @@ export const investigation = createStore<InvestigationState>({ timeRange: null, 
 
 /** The engine view the panels show for a state. */
 export function viewOf(s: InvestigationState): ViewRef {
-  if (s.result && s.result.kind === "events") return { kind: "result", handle: s.result.handle };
+  if (s.result && s.result.kind !== "table") return { kind: "result", handle: s.result.handle };
   return { kind: "all", earliest: s.timeRange?.earliest ?? null, latest: s.timeRange?.latest ?? null };
 }
 

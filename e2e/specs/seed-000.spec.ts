@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { expect, test } from "../support/investigation.ts";
+
+const REGSVR32 = fileURLToPath(new URL("../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url));
+
+test("seed 000: the EQL tutorial on atomic-regsvr32 gives 143 / 1 / 1 / one sequence", async ({ investigation, page }) => {
+  await investigation.open();
+  await investigation.drop([REGSVR32]);
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "150");
+
+  await investigation.runQuery("eql", 'any where process.name == "regsvr32.exe"');
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+  await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", "143");
+  await investigation.screenshot("seed-000-q1");
+
+  await investigation.runQuery("eql", 'process where process.name == "regsvr32.exe" and process.command_line.keyword != null');
+  expect(await investigation.result()).toEqual({ kind: "events", total: 1 });
+  const detail = await investigation.expandEvent(0);
+  await expect(detail.getByTestId("event-raw")).toContainText("scrobj.dll");
+  await expect(detail.getByTestId("event-fields")).toContainText("RegSvr32.sct");
+
+  await investigation.runQuery("eql", 'library where process.name == "regsvr32.exe" and dll.name == "scrobj.dll"');
+  expect(await investigation.result()).toEqual({ kind: "events", total: 1 });
+
+  await investigation.runQuery("eql", 'sequence by process.pid [process where process.name == "regsvr32.exe"] [library where dll.name == "scrobj.dll"] [network where true]');
+  expect(await investigation.result()).toEqual({ kind: "sequences", total: 1 });
+  const seq = page.getByTestId("sequence");
+  await expect(seq).toHaveCount(1);
+  await expect(seq.getByTestId("join-keys")).toHaveText("[2012]");
+  const events = seq.getByTestId("sequence-event");
+  await expect(events).toHaveCount(3);
+  await expect(events.nth(0)).toContainText('"category": "process"');
+  await expect(events.nth(1)).toContainText("scrobj.dll");
+  await expect(events.nth(2)).toContainText("151.101.48.133");
+  await investigation.screenshot("seed-000-sequence");
+});
+
+test("a bad query shows its error at the right place and the previous answer stays", async ({ investigation, page }) => {
+  await investigation.open();
+  await investigation.drop([REGSVR32]);
+  await investigation.waitForLoads();
+  await investigation.runQuery("eql", "process where process.name ==");
+  await expect(page.getByTestId("query-error")).toBeVisible();
+  // Monaco draws the parse error as a squiggle marker.
+  await expect(page.locator(".query-editor .squiggly-error")).toHaveCount(1);
+  await investigation.runQuery("spl", "* | stats count by event.category");
+  expect(await investigation.result()).toEqual({ kind: "table", total: 4 });
+  await expect(page.getByTestId("stats-chart")).toBeVisible();
+  await investigation.screenshot("spl-stats");
+});
