@@ -161,8 +161,13 @@ class FileFeed implements BinaryParser {
     if (this.headBytes >= SNIFF_BYTES) this.start();
   }
 
-  end(): void {
+  /** Finishes the file; `broken` says its container already reported why it may be cut short or empty. */
+  end(broken = false): void {
     if (this.ended) return;
+    if (broken && this.bytes === 0) {
+      this.ended = true;
+      return;
+    }
     if (!this.parser && !this.rejected) this.start();
     this.ended = true;
     this.parser?.end();
@@ -291,7 +296,7 @@ class FileFeed implements BinaryParser {
             fail(err, true);
           }
         }
-        child.end();
+        child.end(broken);
         this.format = "gzip" + (child.format ? "+" + child.format : "");
       },
     };
@@ -310,9 +315,9 @@ class FileFeed implements BinaryParser {
       open.add(child);
       file.ondata = (err, data, final) => {
         if (err) {
-          child.problem({ offset: 0, reason: `bad zip member: ${err.message}` });
+          child.problem({ offset: child.bytes, reason: `bad zip member: ${err.message}` });
           open.delete(child);
-          child.end();
+          child.end(true);
           return;
         }
         child.write(data);
@@ -326,7 +331,7 @@ class FileFeed implements BinaryParser {
       } catch (e) {
         child.problem({ offset: 0, reason: `bad zip member: ${(e as Error).message}` });
         open.delete(child);
-        child.end();
+        child.end(true);
       }
     });
     uz.register(UnzipInflate);
@@ -351,7 +356,7 @@ class FileFeed implements BinaryParser {
         }
         for (const child of open) {
           child.problem({ offset: child.bytes, reason: "truncated zip member: the archive ends inside it" });
-          child.end();
+          child.end(true);
         }
         if (this.members.length === 0) this.problem({ offset: 0, reason: "empty zip: no member files" });
       },
