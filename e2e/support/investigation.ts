@@ -116,6 +116,8 @@ export class Investigation {
  * fails the test if any went to another origin.
  */
 export const test = base.extend<{ origin: string; investigation: Investigation; requests: string[] }>({
+  // Playwright reads fixture dependencies from the destructuring pattern, so it must be present.
+  // eslint-disable-next-line no-empty-pattern
   origin: async ({}, use) => {
     const port = process.env.QUARRY_PORT;
     if (!port) throw new Error("QUARRY_PORT is not set: the webServer did not print its URL");
