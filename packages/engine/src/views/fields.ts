@@ -122,7 +122,11 @@ export class ValueCoder {
       case "str": {
         const table = this.table(col.dict);
         const ids = col.ids;
-        for (let i = 0; i < rows.length; i++) out[i] = this.translate(table, col.dict, ids[rows[i]]);
+        for (let i = 0; i < rows.length; i++) {
+          const id = ids[rows[i]];
+          const c = table[id];
+          out[i] = c !== UNSET ? c : this.translate(table, col.dict, id);
+        }
         return out;
       }
       case "multi": {
@@ -173,6 +177,7 @@ export class ValueCoder {
     if (!t || t.length < dict.size) {
       const grown = new Uint32Array(dict.size).fill(UNSET);
       if (t) grown.set(t);
+      grown[0] = 0; // absent stays absent
       t = grown;
       this.byDict.set(dict, t);
     }

@@ -53,6 +53,22 @@ export class PairCounter {
     }
   }
 
+  /** Every pair with its count as parallel typed arrays, in no particular order. */
+  columns(): { a: Uint32Array; b: Uint32Array; count: Float64Array } {
+    const a = new Uint32Array(this.size);
+    const b = new Uint32Array(this.size);
+    const count = new Float64Array(this.size);
+    let k = 0;
+    for (let i = 0; i <= this.mask; i++) {
+      if (this.used[i]) {
+        a[k] = this.keysA[i];
+        b[k] = this.keysB[i];
+        count[k++] = this.counts[i];
+      }
+    }
+    return { a, b, count };
+  }
+
   /** Every pair with its count, in no particular order. */
   entries(): Array<{ a: number; b: number; count: number }> {
     const out: Array<{ a: number; b: number; count: number }> = [];

@@ -84,17 +84,13 @@ export function fieldSankey(ds: Dataset, scope: ViewScope, sourceField: string, 
       }
     }
   }
-  const nodeOf = (side: "source" | "target", code: number): NodeSeed => ({
-    key: (side === "source" ? "s:" : "t:") + code,
-    label: (side === "source" ? src : dst).values[code],
-    side,
-    value: (side === "source" ? src : dst).values[code],
-    field: side === "source" ? sourceField : targetField,
-    host: null,
-    pid: null,
-    name: null,
-  });
-  return assemble("fields", sourceField, targetField, pairs, events, (a) => nodeOf("source", a), (b) => nodeOf("target", b), opts);
+  // Node keys: source codes even, target codes odd, so a value on both sides is two nodes.
+  const seed = (key: number): NodeSeed => {
+    const side = key & 1 ? "target" : "source";
+    const text = (side === "source" ? src : dst).values[key >>> 1];
+    return { label: text, side, value: text, field: side === "source" ? sourceField : targetField, host: null, pid: null, name: null };
+  };
+  return assemble("fields", sourceField, targetField, pairs, events, (a) => a * 2, (b) => b * 2 + 1, seed, opts);
 }
 
 /**
@@ -159,7 +155,6 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
     const name = names.values[info.name] || null;
     const shown = spelled.get(info.name) ?? name;
     return {
-      key: "p:" + id,
       label: shown ? `${shown} (${info.pid})` : `pid ${info.pid}`,
       side: "process",
       value: String(info.pid),
@@ -169,7 +164,7 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
       name,
     };
   };
-  return assemble("process", "ParentProcessId", "ProcessId", pairs, events, seed, seed, opts);
+  return assemble("process", "ParentProcessId", "ProcessId", pairs, events, (a) => a, (b) => b, seed, opts);
 }
 
 function displayName(col: ReturnType<typeof logicalColumn>, row: number): string | null {
@@ -179,7 +174,6 @@ function displayName(col: ReturnType<typeof logicalColumn>, row: number): string
 }
 
 interface NodeSeed {
-  key: string;
   label: string;
   side: SankeyNode["side"];
   value: string;
@@ -189,68 +183,107 @@ interface NodeSeed {
   name: string | null;
 }
 
-/** Keeps the top flows, folds the rest into "other" nodes, breaks cycles, and numbers the nodes. */
+/**
+ * Keeps the top flows (count, then first seen), folds the rest into "other" nodes, breaks cycles
+ * and numbers the nodes. Works on numeric node keys; labels are made only for drawn nodes.
+ */
 function assemble(
   kind: SankeyResult["kind"],
   sourceField: string,
   targetField: string,
   pairs: PairCounter,
   events: number,
-  sourceSeed: (a: number) => NodeSeed,
-  targetSeed: (b: number) => NodeSeed,
+  srcKey: (a: number) => number,
+  dstKey: (b: number) => number,
+  seed: (key: number) => NodeSeed,
   opts: SankeyOptions,
 ): SankeyResult {
   const maxFlows = Math.max(1, Math.floor(opts.maxFlows ?? DEFAULT_MAX_FLOWS));
-  const all = pairs.entries();
+  const { a, b, count } = pairs.columns();
+  const n = count.length;
+  const order = topFlows(a, b, count, maxFlows);
   const nodes: SankeyNode[] = [];
-  const byKey = new Map<string, number>();
-  const node = (s: NodeSeed, other = false): number => {
-    let id = byKey.get(s.key);
-    if (id === undefined) {
+  // Node key → drawn node id + 1 (0 = not drawn): a typed array, as every flow is looked up twice.
+  let maxKey = 0;
+  for (let i = 0; i < n; i++) maxKey = Math.max(maxKey, srcKey(a[i]), dstKey(b[i]));
+  const drawnId = new Uint32Array(maxKey + 1);
+  const byKey = new Map<number, number>();
+  const node = (key: number): number => {
+    let id = drawnId[key] - 1;
+    if (id < 0) {
       id = nodes.length;
-      byKey.set(s.key, id);
-      nodes.push({ id, label: s.label, side: s.side, value: s.value, field: s.field, host: s.host, pid: s.pid, name: s.name, in: 0, out: 0, other });
+      drawnId[key] = id + 1;
+      const s = seed(key);
+      nodes.push({ id, label: s.label, side: s.side, value: s.value, field: s.field, host: s.host, pid: s.pid, name: s.name, in: 0, out: 0, other: false });
     }
     return id;
   };
-  const seeds = all.map((p) => ({ ...p, s: sourceSeed(p.a), t: targetSeed(p.b) }));
-  seeds.sort((x, y) => y.count - x.count || cmp(x.s.label, y.s.label) || cmp(x.t.label, y.t.label) || cmp(x.s.host ?? "", y.s.host ?? ""));
-  const kept = seeds.slice(0, maxFlows);
-  const rest = seeds.slice(maxFlows);
   const links: SankeyLink[] = [];
-  for (const k of kept) links.push({ source: node(k.s), target: node(k.t), count: k.count, other: false });
+  const kept = new Uint8Array(n);
+  for (const i of order) {
+    kept[i] = 1;
+    links.push({ source: node(srcKey(a[i])), target: node(dstKey(b[i])), count: count[i], other: false });
+  }
+  // A left-out flow between two drawn nodes adds no node, and often completes a chain (WmiPrvSE →
+  // powershell between two kept flows), so it is drawn too.
+  for (let i = 0; i < n; i++) {
+    if (kept[i]) continue;
+    const s = drawnId[srcKey(a[i])];
+    const t = drawnId[dstKey(b[i])];
+    if (s !== 0 && t !== 0) {
+      kept[i] = 1;
+      links.push({ source: s - 1, target: t - 1, count: count[i], other: false });
+    }
+  }
+  const shown = links.length;
   const cycleLinks = dropCycles(links);
   // Left-out flows keep whichever end is already drawn; the other end becomes an "other" node.
-  const otherLinks = new Map<string, SankeyLink>();
+  const otherNode = (side: "source" | "target"): number => {
+    const key = side === "source" ? -1 : -2;
+    let id = byKey.get(key);
+    if (id === undefined) {
+      id = nodes.length;
+      byKey.set(key, id);
+      nodes.push({
+        id,
+        label: side === "source" ? "other sources" : "other targets",
+        side: kind === "process" ? "process" : side,
+        value: "",
+        field: null,
+        host: null,
+        pid: null,
+        name: null,
+        in: 0,
+        out: 0,
+        other: true,
+      });
+    }
+    return id;
+  };
+  const otherLinks = new Map<number, SankeyLink>();
   let omittedEvents = 0;
-  const otherSeed = (side: "source" | "target"): NodeSeed => ({
-    key: "other:" + side,
-    label: side === "source" ? "other sources" : "other targets",
-    side: kind === "process" ? "process" : side,
-    value: "",
-    field: null,
-    host: null,
-    pid: null,
-    name: null,
-  });
-  for (const r of rest) {
-    omittedEvents += r.count;
-    const s = byKey.get(r.s.key);
-    const t = byKey.get(r.t.key);
-    const source = s !== undefined && t === undefined ? s : node(otherSeed("source"), true);
-    const target = t !== undefined && s === undefined ? t : node(otherSeed("target"), true);
-    const key = source + ">" + target;
-    const l = otherLinks.get(key);
-    if (l) l.count += r.count;
-    else otherLinks.set(key, { source, target, count: r.count, other: true });
+  const omittedFlows = n - shown;
+  if (omittedFlows > 0) {
+    for (let i = 0; i < n; i++) {
+      if (kept[i]) continue;
+      omittedEvents += count[i];
+      const s = drawnId[srcKey(a[i])];
+      const t = drawnId[dstKey(b[i])];
+      const source = s !== 0 && t === 0 ? s - 1 : otherNode("source");
+      const target = t !== 0 && s === 0 ? t - 1 : otherNode("target");
+      const key = source * 1048576 + target;
+      const l = otherLinks.get(key);
+      if (l) l.count += count[i];
+      else otherLinks.set(key, { source, target, count: count[i], other: true });
+    }
   }
-  links.push(...[...otherLinks.values()].sort((x, y) => y.count - x.count));
+  links.push(...[...otherLinks.values()].sort((x, y) => y.count - x.count || x.source - y.source || x.target - y.target));
   for (const l of links) {
     nodes[l.source].out += l.count;
     nodes[l.target].in += l.count;
   }
   const parts: string[] = [];
-  if (rest.length > 0) parts.push(`showing the top ${kept.length} of ${seeds.length} flows; ${rest.length} flows (${omittedEvents} events) are in "other"`);
+  if (omittedFlows > 0) parts.push(`showing ${shown} of ${n} flows; ${omittedFlows} flows (${omittedEvents} events) are in "other"`);
   if (cycleLinks > 0) parts.push(`${cycleLinks} flows that close a cycle (reused ids) are not drawn`);
   return {
     kind,
@@ -259,13 +292,54 @@ function assemble(
     nodes,
     links,
     events,
-    flows: seeds.length,
-    shownFlows: kept.length - cycleLinks,
-    omittedFlows: rest.length,
+    flows: n,
+    shownFlows: shown - cycleLinks,
+    omittedFlows,
     omittedEvents,
     cycleLinks,
     note: parts.length ? parts.join("; ") : null,
   };
+}
+
+/**
+ * Indices of the `k` biggest flows, biggest first; ties go to the flow seen first (smaller codes
+ * were assigned earlier). A bounded heap keeps it O(n log k): most flows lose one comparison.
+ */
+function topFlows(a: Uint32Array, b: Uint32Array, count: Float64Array, k: number): number[] {
+  // before(x, y): x ranks ahead of y.
+  const before = (x: number, y: number) => count[x] > count[y] || (count[x] === count[y] && (a[x] < a[y] || (a[x] === a[y] && b[x] < b[y])));
+  // A min-heap on rank: heap[0] is the weakest of the current top k.
+  const heap: number[] = [];
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[m], heap[l])) m = l;
+      if (r < heap.length && before(heap[m], heap[r])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  const up = (i: number) => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(heap[p], heap[i])) return;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
+    }
+  };
+  for (let i = 0; i < count.length; i++) {
+    if (heap.length < k) {
+      heap.push(i);
+      up(heap.length - 1);
+    } else if (before(i, heap[0])) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return heap.sort((x, y) => (before(x, y) ? -1 : before(y, x) ? 1 : 0));
 }
 
 /** Removes links that close a cycle (depth-first, strongest links first), returning how many. */
@@ -304,8 +378,4 @@ function dropCycles(links: SankeyLink[]): number {
   links.length = 0;
   links.push(...keep);
   return bad.size;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -70,20 +70,19 @@ describe("processSankey: ParentProcessId → ProcessId", () => {
     expect(flows(r).sort()).toEqual(["venus powershell.exe (3000) → schtasks.exe (3300) = 1", "venus powershell.exe (3000) → whoami.exe (3100) = 1"]);
   });
 
-  it("keeps the top flows and folds the rest into other, saying so", () => {
+  it("keeps the top flows, draws left-out flows between drawn nodes, folds the rest into other", () => {
     const r = processSankey(ds, {}, { maxFlows: 2 });
-    // Kept: ftp (2), then among the count-1 ties the smallest source label "WmiPrvSE.exe (2000)" on mercury (host tiebreak).
-    expect(r.shownFlows).toBe(2);
-    expect(r.omittedFlows).toBe(4);
-    expect(r.omittedEvents).toBe(4);
+    // Top 2: ftp (2), then of the count-1 ties the first seen: svchost → WmiPrvSE. WmiPrvSE → powershell
+    // joins two drawn nodes, so it is drawn; whoami and schtasks fold into "other targets"; mercury's flow has no drawn end.
     expect(flows(r)).toEqual([
       "venus powershell.exe (3000) → ftp.exe (3200) = 2",
-      "mercury WmiPrvSE.exe (2000) → powershell.exe (3000) = 1",
+      "venus svchost.exe (600) → WmiPrvSE.exe (2000) = 1",
+      "venus WmiPrvSE.exe (2000) → powershell.exe (3000) = 1",
       "venus powershell.exe (3000) → other targets = 2",
-      "venus other sources → powershell.exe (3000) = 1",
       "- other sources → other targets = 1",
     ]);
-    expect(r.note).toMatch(/top 2 of 6 flows; 4 flows \(4 events\)/);
+    expect(r).toMatchObject({ shownFlows: 3, omittedFlows: 3, omittedEvents: 3 });
+    expect(r.note).toMatch(/showing 3 of 6 flows; 3 flows \(3 events\)/);
   });
 
   it("never draws a cycle when pids are reused", () => {
@@ -121,8 +120,8 @@ describe("fieldSankey: any two fields", () => {
     expect(r.events).toBe(5);
     expect(flows(r)).toEqual([
       "- 10.0.2.107 → 45.77.65.211 = 2",
-      "- 10.0.2.109 → 160.153.91.7 = 1",
       "- 10.0.2.109 → 45.77.65.211 = 1",
+      "- 10.0.2.109 → 160.153.91.7 = 1",
       "- 45.77.65.211 → 10.0.2.107 = 1",
     ]);
     // 45.77.65.211 appears once on each side, as two nodes, so the diagram stays acyclic.
@@ -132,7 +131,7 @@ describe("fieldSankey: any two fields", () => {
 
   it("works on numeric columns (process → dest_port)", () => {
     const r = fieldSankey(ds, {}, "app", "dest_port");
-    expect(flows(r)).toEqual(["- powershell.exe → 443 = 3", "- ftp.exe → 21 = 1", "- powershell.exe → 8080 = 1"]);
+    expect(flows(r)).toEqual(["- powershell.exe → 443 = 3", "- powershell.exe → 8080 = 1", "- ftp.exe → 21 = 1"]);
     expect(r.nodes.find((n) => n.value === "443")).toMatchObject({ field: "dest_port", side: "target", in: 3 });
   });
 
