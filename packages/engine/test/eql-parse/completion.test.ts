@@ -30,6 +30,13 @@ describe("eqlCompletionContext", () => {
     expect(at('process where process.name in ("a", ^').kind).toBe("value");
     expect(at('process where process.name == "regs^').kind).toBe("value");
   });
+  it("value positions name the field being compared", () => {
+    expect(at("process where process.name == ^").field).toBe("process.name");
+    expect(at('process where ?user.name : "ad^')).toMatchObject({ kind: "value", field: "user.name", prefix: "ad" });
+    expect(at('process where host.name not in ("a", ^').field).toBe("host.name");
+    expect(at("process where process.command_line.keyword like~ ^").field).toBe("process.command_line");
+    expect(at("process where length(x) == ^").field).toBeUndefined();
+  });
   it("after a complete operand: operators and keywords; after |: pipes", () => {
     expect(at("process where process.name ^").kind).toBe("keyword");
     expect(at("process where process.name ^").keywords).toContain("==");

@@ -43,7 +43,7 @@ describe("EQL seed tutorial (000): the four queries lower to the expected plans"
   });
 });
 
-describe("EQL conformance suites parse and lower", () => {
+describe("EQL conformance suites parse and lower", { timeout: 120_000 }, () => {
   const elastic = elasticCases();
   const endgame = endgameCases();
 

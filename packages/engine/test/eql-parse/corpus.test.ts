@@ -5,7 +5,7 @@ import { noSpans, rules } from "./helpers.ts";
 /** Generous per-query budget on a shared 2-core machine; real timings are ~0.1 ms (47 KB rule: a few ms). */
 const BUDGET_MS = 250;
 
-describe("elastic/detection-rules EQL corpus", () => {
+describe("elastic/detection-rules EQL corpus", { timeout: 120_000 }, () => {
   const corpus = rules();
 
   it("all 1081 rules parse and lower (or fail with a positioned 'unsupported' error), each within the time budget", () => {

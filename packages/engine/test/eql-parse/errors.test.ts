@@ -13,7 +13,7 @@ function errorOf(q: string, opts: Parameters<typeof compileEql>[1] = {}): { err:
   throw new Error(`no error for ${q}`);
 }
 
-describe("EQL errors are positioned and say what was expected", () => {
+describe("EQL errors are positioned and say what was expected", { timeout: 60_000 }, () => {
   it("a misspelt keyword: expected where, at the word", () => {
     const r = errorOf("process wher x == 1");
     expect(r.err.expected).toEqual(["where"]);

@@ -34,7 +34,8 @@ const tokens = [
   "null", "head", "tail", "unique", "count", "filter", "sort", "startsWith~", "length", "descendant", "of", "child", "//c\n", "/*b*/", " ", "\n",
 ];
 
-describe("fuzzing the EQL front end (fast-check)", () => {
+// Generous timeouts: the machine is shared, and fast-check runs thousands of cases per test.
+describe("fuzzing the EQL front end (fast-check)", { timeout: 120_000 }, () => {
   it("random strings never crash or hang it", () => {
     fc.assert(fc.property(fc.string({ maxLength: 80 }), survives), { numRuns: 1500, seed: 42 });
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 40 }), survives), { numRuns: 500, seed: 7 });
