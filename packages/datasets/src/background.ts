@@ -311,9 +311,11 @@ export class Background {
     if (r < 0.7) {
       const site = SITES.find((s) => s.name === "ctldl.windowsupdate.com")!;
       const srcPort = this.wire.ephemeral(h.host.ip);
-      h.connect(t, h.procs.netsvcs!, { srcPort, destIp: site.ip, destHost: site.name, destPort: 80 });
-      this.wire.http({ t, src: h.host.ip, srcPort, dest: site.ip, destPort: 80, site: site.name, method: "GET", uri: `/msdownload/update/v3/static/trustedr/en/disallowedcertstl.cab?${rng.hex(16)}`, status: 200, ua: "Microsoft-CryptoAPI/10.0", bytesIn: rng.int(1000, 9000), bytesOut: 220, contentType: "application/vnd.ms-cab-compressed" });
-      this.wire.flow({ start: t, end: t + rng.int(100, 3000), src: h.host.ip, srcPort, dest: site.ip, destPort: 80, transport: "tcp", bytesIn: rng.int(1000, 9000), bytesOut: 400, app: "http", viaFirewall: true, panApp: "ms-update", panCategory: site.category, streamTcp: true, suricataFlow: rng.chance(0.5) });
+      this.wire.dns(t, h.host.ip, site.name, [site.ip]);
+      const at = t + rng.int(20, 400);
+      h.connect(at, h.procs.netsvcs!, { srcPort, destIp: site.ip, destHost: site.name, destPort: 80 });
+      this.wire.http({ t: at, src: h.host.ip, srcPort, dest: site.ip, destPort: 80, site: site.name, method: "GET", uri: `/msdownload/update/v3/static/trustedr/en/disallowedcertstl.cab?${rng.hex(16)}`, status: 200, ua: "Microsoft-CryptoAPI/10.0", bytesIn: rng.int(1000, 9000), bytesOut: 220, contentType: "application/vnd.ms-cab-compressed" });
+      this.wire.flow({ start: at, end: at + rng.int(100, 3000), src: h.host.ip, srcPort, dest: site.ip, destPort: 80, transport: "tcp", bytesIn: rng.int(1000, 9000), bytesOut: 400, app: "http", viaFirewall: true, panApp: "ms-update", panCategory: site.category, streamTcp: true, suricataFlow: rng.chance(0.5) });
       return;
     }
     const srcPort = 123;

@@ -38,7 +38,9 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
   const em = new Emitter(out);
   const sched = new Scheduler();
   const wire = new Wire(root.fork("wire"), em);
-  const hosts = WIN_HOSTS.map((h) => new HostState(h, root.fork("host:" + h.name), em, h.kind === "server"));
+  // Sysmon's NetworkConnect is logged on the servers only, and not on mercury: the busy DNS server's
+  // config drops it (so venus is the one server that shows the C2 in Sysmon, as in the hunt).
+  const hosts = WIN_HOSTS.map((h) => new HostState(h, root.fork("host:" + h.name), em, h.kind === "server" && h.name !== "mercury"));
   const byName = new Map(hosts.map((h) => [h.host.name, h]));
   const bg = new Background(root.fork("background"), hosts, wire, sched, em);
   const vol = attackVolumes(opts.events);
@@ -79,7 +81,7 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
       "Synthetic stand-in for Splunk BOTSv2 (Frothly, August 2017); every value is generated, none is real data.",
       "Raw times are UTC except suricata (-0700) ; the PAN firewall clock and the brewertalk.com web server run on UTC.",
       "The encoded PowerShell is inert text that names the C2 URL, user agent and URIs; it contains no working code.",
-      "The Stream sensor sees most workstation traffic but only a sample of the server VLAN (venus, mercury); Sysmon NetworkConnect is logged on servers only.",
+      "The Stream sensor sees most workstation traffic but only a sample of the server VLAN (venus, mercury); Sysmon NetworkConnect is logged on venus and jupiter only.",
     ],
     files: FILES.map((f, i) => ({ name: f.name, sourcetype: f.sourcetype, events: out.events[i]!, bytes: out.bytes[i]! })).filter((f) => f.events > 0),
     hosts: WIN_HOSTS.map((h) => ({ name: h.name, ip: h.ip, kind: h.kind, ...(h.owner ? { owner: h.owner.name } : {}) })),

@@ -312,6 +312,30 @@ describe("the planted intrusion, found through the engine", () => {
     expect(xss).toBe(truth.web.xssPayloadTime);
   });
 
+  it("DNS precedes connections: every outbound stream:tcp flow to a named site follows a lookup that answered its address", () => {
+    const answered = new Map<string, number>();
+    const flows: { key: string; time: number }[] = [];
+    // Collect both, then compare times: segments are per sourcetype, so order of scanning is not time order.
+    eachRow(ds, "stream:dns", (get, time) => {
+      for (const ip of [get("host_addr")].flat()) {
+        if (ip === null) continue;
+        const key = `${str(get("src_ip"))}>${String(ip)}`;
+        if (!answered.has(key) || answered.get(key)! > time) answered.set(key, time);
+      }
+    });
+    eachRow(ds, "stream:tcp", (get, time) => {
+      const src = str(get("src_ip"));
+      const dest = str(get("dest_ip"));
+      if (!isPrivate(src) || isPrivate(dest) || dest === C2_IP) return;
+      flows.push({ key: `${src}>${dest}`, time });
+    });
+    expect(flows.length).toBeGreaterThan(500);
+    for (const f of flows) {
+      const first = answered.get(f.key);
+      expect(first !== undefined && first < f.time, f.key).toBe(true);
+    }
+  });
+
   it("the phishing mail carries invoice.zip to four Frothly recipients", () => {
     const mails: { att: string; to: string }[] = [];
     eachRow(ds, "stream:smtp", (get) => mails.push({ att: str(get("attach_filename")), to: str(get("receiver")) }));
