@@ -117,7 +117,7 @@ class SearchParser {
       for (;;) {
         cur.ws();
         if (cur.eat(")")) break;
-        const v = this.value();
+        const v = this.value(true);
         if (!v) throw cur.error('expected a value or ")" in IN list');
         items.push(this.match(field, v.value));
         cur.eat(",");
@@ -139,7 +139,7 @@ class SearchParser {
   }
 
   /** A search value: quoted string or bare word; `\x` escapes in bare words are resolved. */
-  private value(): { value: string; span: Span; quoted: boolean } | null {
+  private value(inList = false): { value: string; span: Span; quoted: boolean } | null {
     const cur = this.cur;
     cur.ws();
     if (cur.peek() === '"') return { ...cur.quoted(), quoted: true };
@@ -147,7 +147,7 @@ class SearchParser {
     let out = "";
     while (cur.pos < cur.end) {
       const ch = cur.text[cur.pos]!;
-      if (/\s/.test(ch) || ch === ")" || ch === "(") break;
+      if (/\s/.test(ch) || ch === ")" || ch === "(" || (inList && ch === ",")) break;
       if (ch === "\\" && cur.pos + 1 < cur.end) {
         const n = cur.text[cur.pos + 1]!;
         if ('\\"=()| '.includes(n)) {
@@ -179,7 +179,11 @@ class SearchParser {
       return TRUE;
     }
     if (op === "=" || op === "==") {
-      if (value === "*") return { kind: "not", arg: { kind: "isNull", arg: fieldRef(field, fieldSpan) } };
+      if (value === "*") {
+        // index=* matches everything, including events loaded without an index.
+        if (field === "index") return TRUE;
+        return { kind: "not", arg: { kind: "isNull", arg: fieldRef(field, fieldSpan) } };
+      }
       const m = present(field, this.match(field, value));
       if (field === "index") return { kind: "or", args: [{ kind: "isNull", arg: { kind: "field", name: "index" } }, m] };
       return m;
