@@ -28,8 +28,9 @@ function cmp(op: CompareOp): Op {
 /** The binary operator at the cursor, without consuming it. */
 function peekOp(cur: Cursor): { text: string; op: Op } | null {
   cur.ws();
-  for (const kw of ["OR", "AND", "LIKE"]) {
+  for (const kw of ["OR", "AND", "LIKE", "IN"]) {
     if (cur.lookingAtKeyword(kw)) {
+      if (kw === "IN") return { text: kw, op: { prec: 4, build: (l) => l } };
       if (kw === "OR") return { text: kw, op: { prec: 1, build: (l, r) => flat("or", l, r) } };
       if (kw === "AND") return { text: kw, op: { prec: 2, build: (l, r) => flat("and", l, r) } };
       return { text: kw, op: { prec: 4, build: (l, r) => ({ kind: "call", name: splFunctionName("like"), args: [l, r] }) } };
@@ -60,6 +61,21 @@ function parseBinary(cur: Cursor, minPrec: number): Expr {
     const next = peekOp(cur);
     if (!next || next.op.prec <= minPrec - 1 || next.op.prec < minPrec) break;
     cur.pos += next.text.length;
+    if (next.text === "IN") {
+      // `x IN (a, b)`: membership, case-sensitive as eval comparisons are.
+      cur.expect("(", '"(" after IN');
+      const values: Expr[] = [];
+      if (!cur.eat(")")) {
+        for (;;) {
+          values.push(parseExpr(cur));
+          if (cur.eat(",")) continue;
+          cur.expect(")", '")" or ","');
+          break;
+        }
+      }
+      left = { kind: "in", target: left, values, caseInsensitive: false };
+      continue;
+    }
     const right = parseBinary(cur, next.op.prec + 1);
     left = next.op.build(left, right);
   }
