@@ -76,3 +76,14 @@ export function firstMissing(root: EqlNode): MissingNode | null {
   });
   return found;
 }
+
+/** One optional callback per node kind, for read-only analyses. */
+export type EqlVisitor = { [K in EqlNode["kind"]]?: (node: Extract<EqlNode, { kind: K }>) => void };
+
+/** Call the visitor's callback for each node of its kind, depth-first in source order. */
+export function visitEql(root: EqlNode, visitor: EqlVisitor): void {
+  walkEql(root, (node) => {
+    const f = visitor[node.kind] as ((n: EqlNode) => void) | undefined;
+    f?.(node);
+  });
+}
