@@ -28,7 +28,8 @@ export function pdt(month: number, day: number, h: number, mi: number, s: number
 /** `2017-08-24T03:45:03.1234567Z`-style Windows SystemTime with `digits` fractional digits (7 or 9). */
 export function systemTime(t: number, sub: number, digits: 7 | 9): string {
   const d = new Date(t);
-  const frac = (p3(d.getUTCMilliseconds()) + String(sub).padStart(6, "0")).slice(0, digits);
+  // Windows clocks tick in 100 ns: 7 significant digits, rendered with two trailing zeros when 9 are shown.
+  const frac = (p3(d.getUTCMilliseconds()) + String(sub).padStart(6, "0")).slice(0, 7) + (digits === 9 ? "00" : "");
   return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${frac}Z`;
 }
 
