@@ -74,7 +74,8 @@ export function runEqlPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions = {}, 
   const timestampField = opts.timestampField ?? "@timestamp";
   const stream = executePlan(ds, plan, {
     ...(opts.cancel ? { cancel: opts.cancel } : {}),
-    eval: { integerDivision: true, fieldType: (name) => ds.fieldTypes.get(name) },
+    eval: { integerDivision: true, pythonTruth: opts.dialect === "endgame", fieldType: (name) => ds.fieldTypes.get(name) },
+    sortCaseInsensitive: opts.dialect === "endgame" && opts.caseSensitive !== true,
     order: { timestampField, tiebreakerField: opts.tiebreakerField ?? null },
     maxSamplesPerKey: opts.maxSamplesPerKey ?? 1,
     timeUnitsPerMs: opts.timeUnitsPerMs ?? detectTimeUnits(ds, timestampField),

@@ -19,6 +19,8 @@ export interface EvalOptions {
   fieldType?: (name: string) => FieldType | undefined;
   /** Integer `/` when both operands are integers (EQL, Java semantics); SPL divides in floating point. */
   integerDivision?: boolean;
+  /** Python truthiness for non-boolean conditions (Endgame EQL: `where field` holds for a non-empty value). */
+  pythonTruth?: boolean;
 }
 
 /** An error in evaluating a query (unknown function, wrong argument count): reported, never a crash. */
@@ -29,18 +31,24 @@ export class EvalError extends Error {
 /** Evaluates `expr` against one row whose fields `getField` reads. */
 export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {}): Value {
   switch (expr.kind) {
-    case "field":
-      return getField(expr.name);
+    case "field": {
+      if (expr.event !== undefined) return getField(`events[${expr.event}].${expr.name}`);
+      const v = getField(expr.name);
+      if (expr.index === undefined) return v;
+      // `name[N]`: the Nth value of a multi-value field (a single value is its own element 0).
+      if (Array.isArray(v)) return v[expr.index] ?? null;
+      return expr.index === 0 ? v : null;
+    }
     case "literal":
       return expr.value;
     case "not": {
-      const v = truth(evalExpr(expr.arg, getField, opts));
+      const v = truth(evalExpr(expr.arg, getField, opts), opts.pythonTruth);
       return v === null ? null : !v;
     }
     case "and": {
       let unknown = false;
       for (const a of expr.args) {
-        const v = truth(evalExpr(a, getField, opts));
+        const v = truth(evalExpr(a, getField, opts), opts.pythonTruth);
         if (v === false) return false;
         if (v === null) unknown = true;
       }
@@ -49,7 +57,7 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
     case "or": {
       let unknown = false;
       for (const a of expr.args) {
-        const v = truth(evalExpr(a, getField, opts));
+        const v = truth(evalExpr(a, getField, opts), opts.pythonTruth);
         if (v === true) return true;
         if (v === null) unknown = true;
       }
@@ -87,6 +95,15 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
       return n === null ? null : -n;
     }
     case "call": {
+      if (expr.name === "arraySearch" || expr.name === "arrayCount") return arrayLambda(expr, getField, opts);
+      if (expr.name === "safe") {
+        // Endgame `safe(x)`: an error inside becomes null.
+        try {
+          return expr.args[0] ? evalExpr(expr.args[0], getField, opts) : null;
+        } catch {
+          return null;
+        }
+      }
       const fn = getFunction(expr.name);
       if (!fn) throw new EvalError(`unknown function ${expr.name}`);
       if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
@@ -369,11 +386,66 @@ function arith(op: Extract<Expr, { kind: "arith" }>["op"], l: Value, r: Value, o
   }
 }
 
-/** The truth value of a result: booleans as is, null unknown, anything else unknown. */
-export function truth(v: Value): boolean | null {
+/**
+ * The truth value of a result: booleans as is, null unknown, anything else unknown — or, with
+ * `python`, Python's truthiness (non-empty text, non-zero numbers and non-empty lists are true).
+ */
+export function truth(v: Value, python = false): boolean | null {
   if (typeof v === "boolean") return v;
+  if (python) {
+    if (v === null) return null;
+    if (Array.isArray(v)) return v.length > 0;
+    return typeof v === "number" ? v !== 0 && !Number.isNaN(v) : v.length > 0;
+  }
   if (Array.isArray(v)) return v.some((x) => x === true) ? true : null;
   return null;
+}
+
+/**
+ * Endgame `arraySearch(list, x, cond)` / `arrayCount(list, x, cond)`: `cond` evaluated with `x`
+ * bound to each element; elements that are JSON objects expose their sub-fields as `x.a.b`.
+ */
+function arrayLambda(expr: Extract<Expr, { kind: "call" }>, getField: GetField, opts: EvalOptions): Value {
+  const [listExpr, lambda] = expr.args;
+  if (!listExpr || !lambda || lambda.kind !== "lambda") throw new EvalError(`${expr.name} needs an array, a variable and a condition`);
+  const list = evalExpr(listExpr, getField, opts);
+  if (list === null) return expr.name === "arrayCount" ? 0 : false;
+  const items = Array.isArray(list) ? list : [list];
+  let count = 0;
+  for (const item of items) {
+    const obj = typeof item === "string" && item.startsWith("{") ? parseObject(item) : null;
+    const inner: GetField = (name) => {
+      if (name === lambda.param) return item;
+      if (name.startsWith(lambda.param + ".")) return obj ? pathValue(obj, name.slice(lambda.param.length + 1)) : null;
+      return getField(name);
+    };
+    if (truth(evalExpr(lambda.body, inner, opts), opts.pythonTruth) === true) {
+      if (expr.name === "arraySearch") return true;
+      count++;
+    }
+  }
+  return expr.name === "arraySearch" ? false : count;
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A dotted path inside a parsed JSON object, as a runtime value (nested objects stay JSON text). */
+function pathValue(obj: Record<string, unknown>, path: string): Value {
+  let cur: unknown = obj;
+  for (const p of path.split(".")) {
+    if (cur === null || typeof cur !== "object" || Array.isArray(cur)) return null;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  const scalar = (x: unknown): Scalar => (x === null || x === undefined ? null : typeof x === "object" ? JSON.stringify(x) : (x as Scalar));
+  if (Array.isArray(cur)) return cur.map(scalar);
+  return scalar(cur);
 }
 
 /** True for null and empty multi-values. */

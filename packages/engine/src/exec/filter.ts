@@ -12,6 +12,7 @@ import type { Expr, TimeRange } from "../lang/plan.ts";
 import { BATCH_ROWS, checkCancelled, type CancelToken } from "./cancel.ts";
 import { mergeSelections, type EventList, type OrderKeys } from "./event-list.ts";
 import { evalExpr, truth, type EvalOptions, type Value } from "./expr.ts";
+import { lineageMask } from "./lineage.ts";
 
 export const FALSE = 0;
 export const TRUE = 1;
@@ -54,7 +55,7 @@ export class FilterContext {
       const get = (name: string): Value => (name === field ? current : null);
       for (let id = 0; id < values.length; id++) {
         current = id === 0 ? null : boolean ? values[id] === "true" : values[id]!;
-        t[id] = code(evalExpr(expr, get, this.opts.eval));
+        t[id] = code(evalExpr(expr, get, this.opts.eval), this.opts.eval?.pythonTruth);
       }
       byDict.set(dict, t);
     }
@@ -62,8 +63,8 @@ export class FilterContext {
   }
 }
 
-function code(v: Value): number {
-  const t = truth(v);
+function code(v: Value, python = false): number {
+  const t = truth(v, python);
   return t === true ? TRUE : t === false ? FALSE : UNKNOWN;
 }
 
@@ -158,6 +159,8 @@ export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Arr
       }
       return out;
     }
+    case "lineage":
+      return lineageMask(ctx, seg, expr);
     default:
       return leafMask(ctx, seg, expr);
   }
@@ -192,6 +195,9 @@ export function fieldsOf(expr: Expr, out = new Set<string>()): Set<string> | nul
       for (const v of expr.values) if (!fieldsOf(v, out)) return null;
       return out;
     case "term":
+    case "lineage":
+    case "lambda":
+    case "lambdaVar":
       return null;
     default:
       return null;
@@ -201,11 +207,12 @@ export function fieldsOf(expr: Expr, out = new Set<string>()): Set<string> | nul
 function leafMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
   const n = seg.rowCount;
   const fields = fieldsOf(expr);
-  if (fields && fields.size === 0) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval)));
+  const py = ctx.opts.eval?.pythonTruth;
+  if (fields && fields.size === 0) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval), py));
   if (fields && fields.size === 1) {
     const name = fields.values().next().value!;
     const col = name === "_raw" ? undefined : columnOf(seg, name);
-    if (name !== "_raw" && !col) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval)));
+    if (name !== "_raw" && !col && !hasSubFields(seg, name)) return new Uint8Array(n).fill(code(evalExpr(expr, () => null, ctx.opts.eval), py));
     if (col?.kind === "str") {
       const table = ctx.table(expr, name, col.dict, col.boolean === true);
       const ids = col.ids;
@@ -282,9 +289,42 @@ export function rowReader(seg: Segment): { at(row: number): void; get: (name: st
         col = columnOf(seg, name);
         cols.set(name, col);
       }
+      if (!col && hasSubFields(seg, name)) return objectValue(seg, name, row);
       return readColumn(col, row);
     },
   };
+}
+
+const subFieldCache = new WeakMap<Segment, Map<string, string[]>>();
+
+/** Stored fields under `name.` (the flattened parts of an object field). */
+function subFields(seg: Segment, name: string): string[] {
+  let m = subFieldCache.get(seg);
+  if (!m) subFieldCache.set(seg, (m = new Map()));
+  let list = m.get(name);
+  if (!list) {
+    const prefix = name + ".";
+    list = [...seg.columns.keys()].filter((k) => k.startsWith(prefix));
+    m.set(name, list);
+  }
+  return list;
+}
+
+function hasSubFields(seg: Segment, name: string): boolean {
+  return subFields(seg, name).length > 0;
+}
+
+/** An object field (stored flattened) read back as JSON text, or null when none of its parts is set. */
+function objectValue(seg: Segment, name: string, row: number): Value {
+  const obj: Record<string, unknown> = {};
+  let any = false;
+  for (const f of subFields(seg, name)) {
+    const v = readColumn(seg.columns.get(f), row);
+    if (v === null) continue;
+    any = true;
+    obj[f.slice(name.length + 1)] = v;
+  }
+  return any ? JSON.stringify(obj) : null;
 }
 
 function readColumn(col: Column | undefined, row: number): Value {
@@ -320,7 +360,7 @@ function rowWise(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
     const e = Math.min(n, b + BATCH_ROWS);
     for (let r = b; r < e; r++) {
       reader.at(r);
-      out[r] = code(evalExpr(expr, reader.get, ctx.opts.eval));
+      out[r] = code(evalExpr(expr, reader.get, ctx.opts.eval), ctx.opts.eval?.pythonTruth);
     }
   }
   return out;

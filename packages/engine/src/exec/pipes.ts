@@ -42,7 +42,7 @@ export function runEqlPipe(input: Stream, pipe: EqlPipe, state: RunState): Strea
     case "unique":
       return uniqueStream(input, pipe.fields, state, opts);
     case "uniqueCount":
-      return uniqueStream(input, pipe.fields, state, opts);
+      return uniqueCountStream(input, pipe.fields, state, opts);
     default:
       return assertNever(pipe);
   }
@@ -54,7 +54,7 @@ function slice(input: Stream, start: number, end: number | undefined): Stream {
       const n = input.events.length;
       const s = start < 0 ? Math.max(0, n + start) : start;
       const e = end === undefined ? n : end;
-      return { kind: "events", events: sliceEvents(input.events, s, e) };
+      return { kind: "events", events: sliceEvents(input.events, s, e), ...(input.annotations ? { annotations: input.annotations.slice(s, e) } : {}) };
     }
     case "sequences":
       return { kind: "sequences", sequences: end === undefined ? (start === 0 ? input.sequences : input.sequences.slice(start)) : input.sequences.slice(start, end) };
@@ -70,13 +70,24 @@ function itemGetter(input: Stream, state: RunState): (i: number) => (name: strin
   const read = eventReader(state.ds);
   switch (input.kind) {
     case "events":
-      return (i) => read(input.events.seg[i]!, input.events.row[i]!);
+      return (i) => {
+        const g = read(input.events.seg[i]!, input.events.row[i]!);
+        const extra = input.annotations?.[i];
+        return extra ? (name) => (name in extra ? (extra[name] ?? null) : g(name)) : g;
+      };
     case "sequences":
+      // Fields of a sequence: `events[N].name` reads its Nth event; a plain name reads the first event.
       return (i) => {
         const s = input.sequences[i]!;
         let k = 0;
         while (k < s.seg.length && s.seg[k]! < 0) k++;
-        return k < s.seg.length ? read(s.seg[k]!, s.row[k]!) : () => null;
+        return (name) => {
+          const m = /^events\[(\d+)\]\.(.+)$/.exec(name);
+          const at = m ? Number(m[1]) : k;
+          const field = m ? m[2]! : name;
+          if (at >= s.seg.length || s.seg[at]! < 0) return null;
+          return read(s.seg[at]!, s.row[at]!)(field);
+        };
       };
     case "table":
       return (i) => {
@@ -95,7 +106,7 @@ function itemCount(input: Stream): number {
 function pick(input: Stream, positions: number[]): Stream {
   switch (input.kind) {
     case "events":
-      return { kind: "events", events: pickEvents(input.events, positions) };
+      return { kind: "events", events: pickEvents(input.events, positions), ...(input.annotations ? { annotations: positions.map((p) => input.annotations![p]!) } : {}) };
     case "sequences":
       return { kind: "sequences", sequences: positions.map((p) => input.sequences[p]!) };
     case "table":
@@ -109,7 +120,7 @@ function filterStream(input: Stream, expr: Expr, state: RunState): Stream {
   const get = itemGetter(input, state);
   const keep: number[] = [];
   const n = itemCount(input);
-  for (let i = 0; i < n; i++) if (truth(evalExpr(expr, get(i), state.ctx.eval)) === true) keep.push(i);
+  for (let i = 0; i < n; i++) if (truth(evalExpr(expr, get(i), state.ctx.eval), state.ctx.eval?.pythonTruth) === true) keep.push(i);
   return pick(input, keep);
 }
 
@@ -121,14 +132,17 @@ function takeWhile(input: Stream, expr: Expr, state: RunState): Stream {
   return slice(input, 0, i);
 }
 
-/** Total order over values for sorting: nulls last, numbers before text, text by code units. */
-export function compareForSort(a: Value, b: Value): number {
+/**
+ * Total order over values for the EQL `sort` pipe, as Python EQL sorts: missing values first,
+ * then numbers numerically and text by code units (folded when `caseInsensitive`).
+ */
+export function compareForSort(a: Value, b: Value, caseInsensitive = false): number {
   const x = first(a);
   const y = first(b);
-  if (x === null || y === null) return x === null ? (y === null ? 0 : 1) : -1;
-  const c = compareScalars("<", x, y, false);
+  if (x === null || y === null) return x === null ? (y === null ? 0 : -1) : 1;
+  const c = compareScalars("<", x, y, caseInsensitive);
   if (c === true) return -1;
-  return compareScalars(">", x, y, false) === true ? 1 : 0;
+  return compareScalars(">", x, y, caseInsensitive) === true ? 1 : 0;
 }
 
 function sortStream(input: Stream, keys: SortKey[], state: RunState, limit?: number): Stream {
@@ -142,7 +156,7 @@ function sortStream(input: Stream, keys: SortKey[], state: RunState, limit?: num
   const idx = Array.from({ length: n }, (_, i) => i);
   idx.sort((a, b) => {
     for (let j = 0; j < keys.length; j++) {
-      const c = compareForSort(cols[j]![a]!, cols[j]![b]!);
+      const c = compareForSort(cols[j]![a]!, cols[j]![b]!, state.ctx.sortCaseInsensitive);
       if (c !== 0) return keys[j]!.descending ? -c : c;
     }
     return a - b;
@@ -167,6 +181,28 @@ function uniqueStream(input: Stream, fields: Expr[], state: RunState, opts: Eval
     keep.push(i);
   }
   return pick(input, keep);
+}
+
+/** Endgame `unique_count`: the first item per key, annotated with the key's `count` and `percent`. */
+function uniqueCountStream(input: Stream, fields: Expr[], state: RunState, opts: EvalOptions | undefined): Stream {
+  const get = itemGetter(input, state);
+  const n = itemCount(input);
+  const firstOf = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const keep: number[] = [];
+  const keyAt: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { key } = keyOf(get(i), fields, opts);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (firstOf.has(key)) continue;
+    firstOf.set(key, i);
+    keep.push(i);
+    keyAt.push(key);
+  }
+  const out = pick(input, keep);
+  if (out.kind !== "events") return out;
+  const annotations = keyAt.map((k, j) => ({ ...(input.kind === "events" ? input.annotations?.[keep[j]!] : undefined), count: counts.get(k)!, percent: counts.get(k)! / n }));
+  return { ...out, annotations };
 }
 
 /** Endgame `count`: the total, or counts per distinct key with their share, least frequent first. */

@@ -31,6 +31,8 @@ export interface ExecContext {
   nullJoinKeys?: boolean;
   /** Units of the timestamp key per millisecond, for `maxspan` (1 for epoch ms, 10 000 for FILETIME ticks). */
   timeUnitsPerMs?: number;
+  /** Endgame `sort` compares text case-insensitively (Python EQL's default mode). */
+  sortCaseInsensitive?: boolean;
   /** EQL `max_samples_per_key` (default 1). */
   maxSamplesPerKey?: number;
   /**

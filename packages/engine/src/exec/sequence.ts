@@ -32,12 +32,13 @@ interface ExpandedStage {
   where: Expr;
   keys: Expr[];
   missing: boolean;
+  fork: boolean;
 }
 
 /** Stages with `runs=N` repeated N times. */
 function expand(stages: SequenceStage[]): ExpandedStage[] {
   const out: ExpandedStage[] = [];
-  for (const s of stages) for (let i = 0; i < Math.max(1, s.runs); i++) out.push({ where: s.where, keys: s.keys, missing: s.missing });
+  for (const s of stages) for (let i = 0; i < Math.max(1, s.runs); i++) out.push({ where: s.where, keys: s.keys, missing: s.missing, fork: s.fork === true });
   return out;
 }
 
@@ -224,9 +225,15 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
       } else pending[0]![k] = rec;
       return;
     }
-    const rec = pending[st - 1]![k]!;
+    let rec = pending[st - 1]![k]!;
     if (rec < 0) return;
-    pending[st - 1]![k] = -1;
+    if (positive[st]!.fork) {
+      // Endgame fork=true: the partial sequence stays for later events of this stage; continue a copy.
+      const copy = alloc();
+      pool.copyWithin(copy * nPos, rec * nPos, rec * nPos + nPos);
+      recKey[copy] = recKey[rec]!;
+      rec = copy;
+    } else pending[st - 1]![k] = -1;
     if (exceeds(tsOf(pool[rec * nPos]!), tsOf(i))) {
       free.push(rec);
       return;

@@ -24,6 +24,7 @@ export interface SequenceHit {
 }
 
 export type Stream =
-  | { kind: "events"; events: EventList }
+  /** `annotations[i]`, when present, adds computed fields to event i (Endgame `unique_count`'s count and percent). */
+  | { kind: "events"; events: EventList; annotations?: Row[] }
   | { kind: "sequences"; sequences: SequenceHit[] }
   | { kind: "table"; fields: string[]; rows: Row[] };

@@ -6,6 +6,7 @@
  */
 import { parseNumber } from "../../store/dict.ts";
 import type { Scalar } from "../../store/types.ts";
+import { wildcardRegExp } from "../patterns.ts";
 import { registerFunction, type CallContext, type Value } from "./registry.ts";
 
 function first(v: Value | undefined): Scalar {
@@ -164,6 +165,8 @@ registerFunction(
 registerFunction(
   "length",
   (args) => {
+    // A list's length is its number of values (Python EQL over multi-value fields).
+    if (Array.isArray(args[0])) return args[0].length;
     const s = str(args[0]);
     return s === null ? null : s.length;
   },
@@ -271,3 +274,46 @@ function ipBits(text: string): { value: bigint; width: number } | null {
   for (const g of all) v = (v << 16n) | BigInt(g);
   return { value: v, width: 128 };
 }
+
+// Endgame (Python EQL) functions.
+
+registerFunction(
+  "arrayContains",
+  (args, ctx) => {
+    const list = values(args[0]);
+    if (list === null) return false;
+    const wanted = args.slice(1).flatMap((a) => values(a) ?? []).map((w) => fold(w, ctx.caseInsensitive));
+    return list.some((x) => wanted.includes(fold(x, ctx.caseInsensitive)));
+  },
+  2,
+);
+
+/** Python `re.match`: anchored at the start only. */
+function pythonMatch(args: Value[], ci: boolean): Value {
+  const vs = values(args[0]);
+  if (vs === null) return null;
+  const patterns = args.slice(1).flatMap((a) => values(a) ?? []);
+  return vs.some((s) =>
+    patterns.some((p) => {
+      try {
+        return new RegExp(`^(?:${p})`, ci ? "is" : "s").test(s);
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
+registerFunction("match", (args, ctx) => pythonMatch(args, ctx.caseInsensitive), 2);
+registerFunction("matchLite", (args, ctx) => pythonMatch(args, ctx.caseInsensitive), 2);
+
+registerFunction(
+  "wildcard",
+  (args, ctx) => {
+    const vs = values(args[0]);
+    if (vs === null) return null;
+    const patterns = args.slice(1).flatMap((a) => values(a) ?? []);
+    return vs.some((s) => patterns.some((p) => wildcardRegExp(p.replace(/\\/g, "\\\\"), ctx.caseInsensitive).test(s)));
+  },
+  2,
+);
