@@ -52,3 +52,5 @@ export { runSpl, splExportJson, splExportCsv, splExportTable, registerLookup, lo
 export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCommand, ExportRow } from "./api/spl.ts";
 export { applyMapping, parseMapping } from "./exec/mapping.ts";
 export type { MappingSummary, ApplyMappingOptions } from "./exec/mapping.ts";
+export { ViewsService, viewsOf } from "./views/service.ts";
+export type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest, TimeBounds, ViewsHost } from "./views/service.ts";

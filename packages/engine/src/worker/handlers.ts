@@ -1,6 +1,7 @@
 import type { IngestJob } from "../ingest/job.ts";
 import type { EngineCore } from "./core.ts";
 import { checkQuery, completeQuery } from "./language.ts";
+import { viewsOf } from "../views/service.ts";
 import { CancelledError, type EngineApi, type EngineMethod, type IngestSource, type ProgressOf, type RequestOf, type ResultOf } from "./protocol.ts";
 
 /** What a handler gets besides its params: a progress sink and the cancel flag. */
@@ -40,6 +41,12 @@ export function engineHandlers(core: EngineCore): Handlers {
     release: (p) => core.release(p.handle),
     check: (p) => checkQuery(p.lang, p.text),
     complete: (p) => completeQuery(core.dataset, p.lang, p.text, p.offset),
+    sankey: (p, ctx) => viewsOf(core).sankey(p, cancelCheck(ctx)),
+    processTree: (p, ctx) => viewsOf(core).processTree(p, cancelCheck(ctx)),
+    pivot: (p, ctx) => viewsOf(core).pivot(p, cancelCheck(ctx)),
+    decode: (p) => viewsOf(core).decode(p),
+    lookups: (p) => viewsOf(core).lookupTables(p),
+    enrich: (p) => viewsOf(core).enrich(p),
   };
 }
 
@@ -95,3 +102,10 @@ async function pump(stream: ReadableStream<Uint8Array>, feed: (chunk: Uint8Array
 }
 
 export type { EngineApi };
+
+/** A cancel check for the views: throws once the caller cancelled. */
+function cancelCheck(ctx: CallContext<unknown>): () => void {
+  return () => {
+    if (ctx.cancelled) throw new CancelledError();
+  };
+}

@@ -2,6 +2,11 @@ import type { IngestProgress, IngestSummary } from "../ingest/job.ts";
 import type { FieldStat } from "../exec/field-stats.ts";
 import type { Histogram, HistogramRequest } from "../exec/histogram.ts";
 import type { Scalar } from "../store/types.ts";
+import type { Decoding } from "../decode/auto.ts";
+import type { PivotSummary } from "../views/pivot.ts";
+import type { ProcessTree } from "../views/process-tree.ts";
+import type { SankeyResult } from "../views/sankey.ts";
+import type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest } from "../views/service.ts";
 
 /**
  * The engine worker protocol, declared once. Each method names its request (`req`), its result
@@ -36,6 +41,18 @@ export interface EngineApi {
   check: { req: { lang: "eql" | "spl"; text: string }; res: WireError | null; progress: never };
   /** Completion suggestions at an offset. */
   complete: { req: { lang: "eql" | "spl"; text: string; offset: number }; res: CompletionResult; progress: never };
+  /** Analyst views (views/service.ts): PPID→PID or two-field Sankey of a view or host. */
+  sankey: { req: SankeyRequest; res: SankeyResult; progress: never };
+  /** Process tree of a host and time range, or "show in tree" for one event (null when it names no process). */
+  processTree: { req: ProcessTreeRequest; res: ProcessTree | null; progress: never };
+  /** Entity summary (host, user, process, IP): activity, related entities, recent events, enrichment. */
+  pivot: { req: PivotRequest; res: PivotSummary; progress: never };
+  /** Decodings of a text (base64, UTF-16LE, PowerShell -enc, URL, hex, gzip+base64). */
+  decode: { req: DecodeRequest; res: Decoding[]; progress: never };
+  /** Adds/removes CSV lookup tables (assets, identities) and lists them. */
+  lookups: { req: LookupsRequest; res: LookupInfo[]; progress: never };
+  /** Asset/identity rows for hosts, IPs and users. */
+  enrich: { req: EnrichRequest; res: EnrichResult; progress: never };
 }
 
 /** One suggestion; the editor adapter maps `kind` to its icons. */

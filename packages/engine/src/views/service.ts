@@ -1,0 +1,171 @@
+import type { Dataset } from "../store/dataset.ts";
+import type { SegmentRows } from "../exec/field-stats.ts";
+import { autoDecode, decodeAs, type Decoding, type DecodeMethod } from "../decode/auto.ts";
+import { LookupStore, type Enrichment, type LookupRole } from "../lookups/store.ts";
+import type { ViewRef } from "../worker/protocol.ts";
+import { pivot, type EntityRef, type PivotSummary } from "./pivot.ts";
+import { processTree, processTreeForEvent, type ProcessTree } from "./process-tree.ts";
+import { fieldSankey, processSankey, type SankeyResult } from "./sankey.ts";
+import type { RowSelection, ViewScope } from "./scope.ts";
+
+/** What the views need from the engine core: the dataset and the rows of a view. */
+export interface ViewsHost {
+  readonly dataset: Dataset;
+  rowsOf(view: ViewRef | undefined): SegmentRows[];
+}
+
+/** Time bounds of a view request (ms; earliest inclusive, latest exclusive). */
+export interface TimeBounds {
+  earliest?: number | null;
+  latest?: number | null;
+}
+
+export type SankeyRequest = TimeBounds & {
+  view?: ViewRef;
+  host?: string | null;
+  maxFlows?: number;
+} & ({ mode: "process" } | { mode: "fields"; source: string; target: string });
+
+export type ProcessTreeRequest = TimeBounds & {
+  host?: string | null;
+  /** "Show in tree" for this event instead of a whole host. */
+  seq?: number | null;
+  maxProcesses?: number;
+};
+
+export type PivotRequest = TimeBounds & { entity: EntityRef; top?: number; recent?: number };
+
+export interface DecodeRequest {
+  text: string;
+  /** One method, or every readable decoding ("auto", the default). */
+  method?: DecodeMethod;
+}
+
+/** A lookup table as the app lists it. */
+export interface LookupInfo {
+  name: string;
+  role: LookupRole;
+  fields: string[];
+  rows: number;
+  problems: Array<{ line: number; reason: string }>;
+}
+
+export type LookupsRequest = { add?: { name: string; csv: string; role?: LookupRole }; remove?: string };
+
+export interface EnrichRequest {
+  hosts?: string[];
+  ips?: string[];
+  users?: string[];
+}
+
+/** Enrichments by value; values without a row are left out. */
+export interface EnrichResult {
+  hosts: Record<string, Enrichment>;
+  ips: Record<string, Enrichment>;
+  users: Record<string, Enrichment>;
+}
+
+/** Most values enriched in one call. */
+const MAX_ENRICH = 5000;
+
+/**
+ * The analyst views behind the worker protocol: Sankey, process tree, pivots, decoding and
+ * lookups over the core's dataset and views. The lookup tables live here, one store per core.
+ */
+export class ViewsService {
+  readonly lookups = new LookupStore();
+
+  constructor(private readonly host: ViewsHost) {}
+
+  /** A Sankey of the current view (or a host), process chains or two fields. */
+  sankey(req: SankeyRequest, cancel?: () => void): SankeyResult {
+    const scope = this.scope(req.view, req, req.host ?? null, cancel);
+    const opts = req.maxFlows ? { maxFlows: Math.min(Math.max(1, req.maxFlows), 500) } : {};
+    return req.mode === "process" ? processSankey(this.host.dataset, scope, opts) : fieldSankey(this.host.dataset, scope, req.source, req.target, opts);
+  }
+
+  /** The process tree of a host and time range, or of one event ("show in tree"). */
+  processTree(req: ProcessTreeRequest, cancel?: () => void): ProcessTree | null {
+    const opts = req.maxProcesses ? { maxProcesses: Math.min(Math.max(1, req.maxProcesses), 50_000) } : {};
+    if (req.seq !== undefined && req.seq !== null) return processTreeForEvent(this.host.dataset, req.seq, opts);
+    return processTree(this.host.dataset, this.scope(undefined, req, req.host ?? null, cancel), opts);
+  }
+
+  /** An entity summary, enriched from the lookup tables. */
+  pivot(req: PivotRequest, cancel?: () => void): PivotSummary {
+    return pivot(this.host.dataset, req.entity, this.scope(undefined, req, null, cancel), { lookups: this.lookups, top: req.top, recent: req.recent });
+  }
+
+  /** Decodings of a text: every readable one (auto) or one method's. */
+  decode(req: DecodeRequest): Decoding[] {
+    const method = req.method ?? "auto";
+    if (method === "auto") return autoDecode(req.text);
+    const one = decodeAs(method, req.text);
+    return one ? [one] : [];
+  }
+
+  /** Adds or removes a lookup table, then lists them all. */
+  lookupTables(req: LookupsRequest): LookupInfo[] {
+    if (req.remove) this.lookups.remove(req.remove);
+    if (req.add) this.lookups.add(req.add.name, req.add.csv, req.add.role);
+    return this.lookups.list().map((t) => ({ name: t.name, role: t.role, fields: t.fields, rows: t.rows.length, problems: t.problems.slice(0, 50) }));
+  }
+
+  /** Asset/identity rows for the hosts, IPs and users a panel shows. */
+  enrich(req: EnrichRequest): EnrichResult {
+    const out: EnrichResult = { hosts: {}, ips: {}, users: {} };
+    const each = (values: string[] | undefined, f: (v: string) => Enrichment | null, into: Record<string, Enrichment>) => {
+      for (const v of (values ?? []).slice(0, MAX_ENRICH)) {
+        const e = f(v);
+        if (e) into[v] = e;
+      }
+    };
+    each(req.hosts, (v) => this.lookups.host(v), out.hosts);
+    each(req.ips, (v) => this.lookups.ip(v), out.ips);
+    each(req.users, (v) => this.lookups.user(v), out.users);
+    return out;
+  }
+
+  private scope(view: ViewRef | undefined, t: TimeBounds, host: string | null, cancel?: () => void): ViewScope {
+    return {
+      selection: view ? selectionOf(this.host.rowsOf(view)) : null,
+      host,
+      timeRange: t.earliest != null || t.latest != null ? { earliest: t.earliest ?? null, latest: t.latest ?? null } : null,
+      cancel: cancel ?? null,
+    };
+  }
+}
+
+/** A core's rows as a selection (null when every row of every segment is in). */
+function selectionOf(parts: SegmentRows[]): RowSelection | null {
+  if (parts.every((p) => p.rows === null)) return null;
+  const m = new Map<number, Uint32Array>();
+  for (const p of parts) {
+    if (p.rows === null) {
+      const all = new Uint32Array(p.segment.rowCount);
+      for (let i = 0; i < all.length; i++) all[i] = i;
+      m.set(p.segment.id, all);
+    } else {
+      // Rows of a result may come in another order (sequences); the views want them ascending.
+      m.set(p.segment.id, isAscending(p.rows) ? p.rows : Uint32Array.from(p.rows).sort());
+    }
+  }
+  return m;
+}
+
+function isAscending(rows: Uint32Array): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i] < rows[i - 1]) return false;
+  return true;
+}
+
+const SERVICES = new WeakMap<object, ViewsService>();
+
+/** The views service of a core (created on first use, so the core needs no field for it). */
+export function viewsOf(host: ViewsHost): ViewsService {
+  let s = SERVICES.get(host);
+  if (!s) {
+    s = new ViewsService(host);
+    SERVICES.set(host, s);
+  }
+  return s;
+}
