@@ -14,7 +14,7 @@ import { runStats } from "./pipes/stats.ts";
 import { runMakemv, runMvexpand, runRex, runSpath } from "./pipes/text.ts";
 import { runTransaction } from "./pipes/transaction.ts";
 import { splRuntime } from "./runtime.ts";
-import { materialise, runInputlookup, runMetadata, runTstats, selectSplEvents } from "./sources.ts";
+import { materialise, runInputlookup, runMetadata, runTstats, selectSplEvents, selectUnordered } from "./sources.ts";
 import type { Table } from "./table.ts";
 
 /** Settings of one SPL run. */
@@ -46,20 +46,25 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
   splRuntime.nowMs = opts.nowMs;
   try {
     let table: Table;
-    let pipes = plan.pipes;
+    const pipes = plan.pipes;
     let scanned: number | null = null;
-    let fastPath = false;
     const source = plan.source;
     switch (source.kind) {
       case "events": {
+        const first = pipes[0];
+        if (!opts.noFastPath && first && fastEligible(first)) {
+          // Counting needs no event order: select per segment and skip the merge.
+          const unordered = selectUnordered(ds, source.where, plan.timeRange);
+          const fast = tryFastAggregate(ds, unordered, first, plan, opts.tz) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
+          if (fast) {
+            scanned = unordered.length;
+            table = runPipes(ds, fast, pipes.slice(1), plan);
+            return { table, scanned, fastPath: true };
+          }
+        }
         const list = selectSplEvents(ds, source.where, plan.timeRange);
         scanned = list.length;
-        const fast = opts.noFastPath ? null : (tryFastAggregate(ds, list, pipes[0], plan, opts.tz) ?? tryFastTimechart(ds, list, pipes[0], plan, opts.tz));
-        if (fast) {
-          table = fast;
-          pipes = pipes.slice(1);
-          fastPath = true;
-        } else table = materialise(ds, list);
+        table = materialise(ds, list);
         break;
       }
       case "metadata":
@@ -78,11 +83,18 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
       default:
         return assertNever(source);
     }
-    return { table: runPipes(ds, table, pipes, plan), scanned, fastPath };
+    return { table: runPipes(ds, table, pipes, plan), scanned, fastPath: false };
   } finally {
     splRuntime.tz = prevTz;
     splRuntime.nowMs = prevNow;
   }
+}
+
+/** Whether a pipe may be answered by a fast path (checked before selecting events). */
+function fastEligible(p: Pipe): boolean {
+  if (p.kind === "stats") return p.mode === "stats" && p.by.length === 1 && p.aggregations.every((a) => a.fn === "count" && !a.arg);
+  if (p.kind === "timechart") return p.aggregations.length === 1 && p.aggregations[0]!.fn === "count" && !p.aggregations[0]!.arg;
+  return false;
 }
 
 function runPipes(ds: Dataset, input: Table, pipes: Pipe[], plan: QueryPlan): Table {
