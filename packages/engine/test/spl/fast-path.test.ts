@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { runSpl } from "../../src/index.ts";
+import { generated, type Generated } from "./generated.ts";
+
+/** The typed-array fast paths give exactly what the general row executors give. */
+
+let g: Generated;
+beforeAll(() => {
+  g = generated();
+}, 120_000);
+
+const QUERIES = [
+  "index=botsv2 | stats count by host",
+  "index=botsv2 | stats count by sourcetype",
+  "index=botsv2 sourcetype=stream:tcp | stats count as n by dest_port",
+  "index=botsv2 | stats count by process_exec | sort - count",
+  "index=botsv2 | timechart span=1h count by sourcetype",
+  "index=botsv2 | timechart span=1d count by host limit=3",
+  "index=botsv2 | timechart span=30m count",
+  "index=botsv2 | timechart count by user usenull=f useother=f",
+  "index=botsv2 service3 | timechart count by process_exec",
+  "index=botsv2 earliest=08/23/2017:00:00:00 latest=08/26/2017:00:00:00 | timechart count by sourcetype",
+];
+
+describe("fast paths", () => {
+  for (const q of QUERIES) {
+    it(q, () => {
+      for (const tz of ["UTC", "America/Los_Angeles"]) {
+        const fast = runSpl(g.ds, q, { tz });
+        const slow = runSpl(g.ds, q, { tz, noFastPath: true });
+        expect(fast.fastPath).toBe(true);
+        expect(slow.fastPath).toBe(false);
+        expect(fast.fields).toEqual(slow.fields);
+        expect(fast.results).toEqual(slow.results);
+        expect(fast.results.length).toBeGreaterThan(0);
+      }
+    });
+  }
+});
