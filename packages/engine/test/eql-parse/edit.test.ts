@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendPipe, appendWhere, compileEql, fieldNode, lowerEql, parseEql, printEql, removePipes, setCategory, setHead, setJoinKeys } from "../../src/index.ts";
+import { appendCondition, appendPipe, appendWhere, parseEqlExpression, compileEql, fieldNode, lowerEql, parseEql, printEql, removePipes, setCategory, setHead, setJoinKeys } from "../../src/index.ts";
 import { noSpans } from "./helpers.ts";
 
 /** The edited query must print, reparse, and mean exactly what `expected` means. */
@@ -67,6 +67,13 @@ describe("EQL edits through the AST: parse → mutate → print → parse", () =
     expect(out).toBe("sequence by host.name, user.name\n  [process where true]\n  [file where true]");
     roundTrip(out, "sequence by host.name, user.name [process where true] [file where true]");
     expect(() => setJoinKeys(parseEql("any where true"), ["x"])).toThrow(/join keys/);
+  });
+
+  it("appendCondition takes a parsed expression and keeps its text, parenthesised when needed", () => {
+    const cond = parseEqlExpression('startsWith~(a, "x") or b : "y*" /* why */');
+    const out = printEql(appendCondition(parseEql("process where c == 1 // note\n| head 2"), cond));
+    expect(out).toBe('process where c == 1 and (startsWith~(a, "x") or b : "y*")\n// note\n| head 2');
+    roundTrip(out, 'process where c == 1 and (startsWith~(a, "x") or b : "y*") | head 2');
   });
 
   it("edited ASTs lower directly, without printing", () => {
