@@ -103,6 +103,25 @@ export class Investigation {
     return { kind: (await s.getAttribute("data-kind"))!, total: Number(await s.getAttribute("data-total")) };
   }
 
+  /** Opens a field in the sidebar and clicks = (or ≠) next to one of its top values. */
+  async filterOnValue(field: string, value: string, negate = false): Promise<number> {
+    const item = this.page.locator(`[data-testid="field"][data-field="${field}"]`);
+    const name = item.locator("button.field-name");
+    if ((await name.getAttribute("aria-expanded")) !== "true") await name.click();
+    const row = item.locator(`[data-testid="top-value"][data-value="${value}"]`);
+    const count = Number(await row.getAttribute("data-count"));
+    const before = await this.page.getByTestId("query-status").getAttribute("data-run");
+    await row.getByTestId(negate ? "filter-ne" : "filter-eq").click();
+    await expect(this.page.getByTestId("query-status")).not.toHaveAttribute("data-run", before ?? "");
+    await expect(this.page.getByTestId("query-status")).toHaveAttribute("data-status", /done|error/);
+    return count;
+  }
+
+  /** The text in the query editor. */
+  async queryText(): Promise<string> {
+    return (await this.page.locator(".query-editor .view-lines").innerText()).replace(/\u00a0/g, " ");
+  }
+
   /** Saves a full-page screenshot into the test's output folder. */
   async screenshot(name: string): Promise<string> {
     const path = test.info().outputPath(`${name}.png`);

@@ -124,7 +124,8 @@ export function parseSampleIndex(json: unknown, base: string): SampleFile[] {
       const o = entry as Record<string, unknown>;
       const path = [o.path, o.file, o.name].find((v): v is string => typeof v === "string");
       if (path) {
-        const size = [o.bytes, o.size].find((v): v is number => typeof v === "number") ?? null;
+        // A gzipped file's progress counts compressed bytes read, so its gzip size is the total.
+        const size = [o.gzipBytes, o.bytes, o.size].find((v): v is number => typeof v === "number") ?? null;
         return { name: typeof o.name === "string" ? baseName(o.name) : baseName(path), url: new URL(path, base).href, size };
       }
     }
