@@ -110,7 +110,7 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
         throw new EvalError(`${expr.name} takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs}..${fn.maxArgs}`} arguments, got ${expr.args.length}`);
       }
       const args = expr.args.map((a) => evalExpr(a, getField, opts));
-      return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField, float: expr.args.some(isFloatExpr) });
+      return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField, float: expr.args.some(isFloatExpr), python: opts.pythonTruth === true });
     }
     case "term": {
       const raw = first(getField("_raw"));

@@ -5,7 +5,6 @@
  * Missing key values join (as `null`), as Elasticsearch's composite aggregation does.
  */
 import type { Source } from "../lang/plan.ts";
-import type { Scalar } from "../store/types.ts";
 import { checkCancelled } from "./cancel.ts";
 import { mergeSelections, type OrderKeys } from "./event-list.ts";
 import { FilterContext, selectRows } from "./filter.ts";

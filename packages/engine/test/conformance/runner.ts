@@ -6,6 +6,9 @@ import { readFileSync } from "node:fs";
 import { Dataset, ingestBytes } from "../../src/index.ts";
 import { runEql, type EqlHit, type EqlOptions, type EqlResponse } from "../../src/api/eql.ts";
 import { applyMapping } from "../../src/exec/mapping.ts";
+import { evalExpr } from "../../src/exec/expr.ts";
+import { parseEqlExpression } from "../../src/lang/eql/parser.ts";
+import { lowerEqlExpression } from "../../src/lang/eql/lower.ts";
 
 const ROOT = new URL("../../../../../shared/conformance/", import.meta.url);
 
@@ -161,4 +164,27 @@ export function tally(results: CaseResult[]): Record<string, { passed: number; t
     if (r.passed) t.passed++;
   }
   return out;
+}
+
+interface ExpressionCase {
+  expression: string;
+  expected: unknown;
+  case_modes: Array<"case_sensitive" | "case_insensitive">;
+}
+
+/** Endgame's constant expressions (folding and string-function tests), evaluated by the row evaluator. */
+export function runEndgameExpressions(): CaseResult[] {
+  const cases = readJsonl<ExpressionCase>(new URL("eql-endgame/expressions.jsonl", ROOT));
+  return cases.map((c) =>
+    check(c.expression, c.expression, "supported", () => {
+      for (const mode of c.case_modes) {
+        const expr = lowerEqlExpression(parseEqlExpression(c.expression), { dialect: "endgame", caseSensitive: mode === "case_sensitive" });
+        const got = evalExpr(expr, () => null, { integerDivision: true, pythonTruth: true });
+        const want = c.expected ?? null;
+        const equal = typeof want === "number" && typeof got === "number" ? Math.abs(want - got) < 1e-9 : JSON.stringify(got) === JSON.stringify(want);
+        if (!equal) return `${mode}: ${JSON.stringify(got)} != expected ${JSON.stringify(want)}`;
+      }
+      return null;
+    }),
+  );
 }

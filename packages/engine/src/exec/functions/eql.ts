@@ -75,11 +75,13 @@ registerFunction(
     const s = fold(source, ci);
     const l = fold(left, ci);
     const r = fold(right, ci);
+    // Not found: Elasticsearch answers "", Python EQL null.
+    const none = ctx.python ? null : "";
     const i = s.indexOf(l);
-    if (i < 0) return "";
+    if (i < 0) return none;
     const from = i + l.length;
     const j = greedy ? s.lastIndexOf(r) : s.indexOf(r, from);
-    if (j < from) return "";
+    if (j < from) return none;
     return source.slice(from, j);
   },
   3,
@@ -153,8 +155,8 @@ registerFunction(
     const s = str(args[0]);
     const sub = str(args[1]);
     if (s === null || sub === null) return null;
-    const start = args.length > 2 ? num(args[2]) : 0;
-    if (start === null) return null;
+    // A null start means the beginning.
+    const start = args.length > 2 ? (num(args[2]) ?? 0) : 0;
     const i = fold(s, ctx.caseInsensitive).indexOf(fold(sub, ctx.caseInsensitive), Math.max(0, start));
     return i < 0 ? null : i;
   },
@@ -216,8 +218,8 @@ registerFunction(
     const s = str(args[0]);
     if (s === null) return null;
     const n = s.length;
-    const startArg = num(args[1]);
-    if (startArg === null) return null;
+    // Null positions mean the ends, as in a Python slice.
+    const startArg = num(args[1]) ?? 0;
     const endArg = args.length > 2 ? num(args[2]) : null;
     // Python slice semantics: negative positions count from the end.
     const norm = (i: number): number => (i < 0 ? Math.max(0, n + i) : Math.min(i, n));

@@ -19,6 +19,8 @@ export interface CallContext {
   getField: GetField;
   /** Some argument is written as a floating-point number (`4.0`): EQL's divide is then not integer division. */
   float?: boolean;
+  /** Endgame (Python EQL) semantics where they differ from Elasticsearch's. */
+  python?: boolean;
 }
 
 /** A function implementation: evaluated arguments in, one value out. Must not throw on bad input: return null. */
