@@ -62,7 +62,13 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
     const t0 = MONTH_START + i * HOUR;
     const t1 = t0 + HOUR;
     cumulative += (bgBudget * weights[i]!) / totalWeight;
-    while (em.total - em.attackTotal < cumulative) bg.activity(t0, t1);
+    let idle = 0;
+    while (em.total - em.attackTotal < cumulative && idle < 1000) {
+      const before = em.total;
+      bg.activity(t0, t1);
+      // Every activity emits something; the guard only keeps a future bug from looping forever.
+      idle = em.total === before ? idle + 1 : 0;
+    }
     sched.runUntil(t1);
     em.flushBefore(t1);
     opts.onProgress?.({ events: em.total, hour: i + 1, hours });
@@ -81,6 +87,7 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
       "Synthetic stand-in for Splunk BOTSv2 (Frothly, August 2017); every value is generated, none is real data.",
       "Raw times are UTC except suricata (-0700) ; the PAN firewall clock and the brewertalk.com web server run on UTC.",
       "The encoded PowerShell is inert text that names the C2 URL, user agent and URIs; it contains no working code.",
+      "About a tenth of the C2 check-ins also appear in stream:http (Stream is assumed to decrypt that TLS), so the Empire user agent and URIs are visible on the wire.",
       "The Stream sensor sees most workstation traffic but only a sample of the server VLAN (venus, mercury); Sysmon NetworkConnect is logged on venus and jupiter only.",
     ],
     files: FILES.map((f, i) => ({ name: f.name, sourcetype: f.sourcetype, events: out.events[i]!, bytes: out.bytes[i]! })).filter((f) => f.events > 0),
