@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eqlCompletionContext, eqlFieldRefs, parseEql } from "../../src/index.ts";
+import { eqlCompletionContext, eqlFieldRefs, parseEql, unknownEqlFields } from "../../src/index.ts";
 
 /** Context at the `^` marker (removed from the text). */
 function at(marked: string) {
@@ -57,5 +57,17 @@ describe("eqlFieldRefs", () => {
       ["list", false, "list"],
       ["pid", false, "events[1].pid"],
     ]);
+  });
+});
+
+describe("unknownEqlFields", () => {
+  it("reports unknown non-optional fields with Elastic's wording, a suggestion and the span", () => {
+    const q = 'process where proces.name == "a" and ?nope == 1 and host.name == "h" and zzz_unrelated > 1';
+    const errs = unknownEqlFields(parseEql(q), ["process.name", "process.pid", "host.name", "event.category"]);
+    expect(errs.map((e) => [e.message, q.slice(e.span.start, e.span.end)])).toEqual([
+      ["Unknown column [proces.name], did you mean [process.name]?", "proces.name"],
+      ["Unknown column [zzz_unrelated]", "zzz_unrelated"],
+    ]);
+    expect(errs[0]!.expected).toEqual(["process.name"]);
   });
 });

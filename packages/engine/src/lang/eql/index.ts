@@ -11,7 +11,7 @@ export { eqlFunction, eqlFunctionNames } from "./functions.ts";
 export type { EqlFunctionInfo } from "./functions.ts";
 export { walkEql, visitEql, childrenOf as eqlChildren } from "./walk.ts";
 export type { EqlVisitor } from "./walk.ts";
-export { eqlFieldRefs } from "./fields.ts";
+export { eqlFieldRefs, unknownEqlFields } from "./fields.ts";
 export type { EqlFieldRef } from "./fields.ts";
 export { compileEql } from "./compile.ts";
 export type * from "./ast.ts";
