@@ -13,7 +13,7 @@ const ISSUERS = [
 ];
 
 /** Stream's `A = b, C = d` → Suricata's `A=b, C=d`. */
-export function suricataDn(streamDn: string): string {
+function suricataDn(streamDn: string): string {
   return streamDn.replace(/ = /g, "=");
 }
 

@@ -60,15 +60,6 @@ export const WIN_HOSTS: WinHost[] = [
   host("jupiter", "10.0.1.102", "server", "9c41e7d2"),
 ];
 
-/** A host by short name (throws on a typo, which is a programming error). */
-export function winHost(name: string): WinHost {
-  const h = WIN_HOSTS.find((x) => x.name === name);
-  if (!h) throw new Error(`unknown host ${name}`);
-  return h;
-}
-
-export const WORKSTATIONS = WIN_HOSTS.filter((h) => h.kind === "workstation");
-export const SERVERS = WIN_HOSTS.filter((h) => h.kind === "server");
 
 /** Non-Windows internal machines seen only on the wire. */
 export const OTHER_INTERNAL = [

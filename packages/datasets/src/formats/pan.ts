@@ -1,5 +1,5 @@
 import { panTime, syslogTime } from "../time.ts";
-import { FIREWALL_NAME, FIREWALL_PUBLIC, FIREWALL_SERIAL } from "../world.ts";
+import { FIREWALL_NAME, FIREWALL_SERIAL } from "../world.ts";
 
 /** One PAN-OS TRAFFIC session as the firewall logs it at session end. */
 export interface PanSession {
@@ -52,6 +52,3 @@ export function panTrafficLine(s: PanSession): string {
   ];
   return `${syslogTime(s.end)} ${FIREWALL_NAME} ${cols.join(",")}`;
 }
-
-/** The firewall's outside address, for callers building outbound sessions. */
-export const PAN_NAT = FIREWALL_PUBLIC;
