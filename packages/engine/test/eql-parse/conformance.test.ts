@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QueryError, compileEql, lowerEql, parseEql, printEql, type QueryPlan } from "../../src/index.ts";
+import { QueryError, compileEql, eqlChildren, lowerEql, parseEql, printEql, walkEql, type QueryPlan } from "../../src/index.ts";
 import { elasticCases, endgameCases, noSpans } from "./helpers.ts";
 
 const f = (name: string) => ({ kind: "field", name });
@@ -71,6 +71,25 @@ describe("EQL conformance suites parse and lower", { timeout: 120_000 }, () => {
       }
     }
     expect(lowered).toBeGreaterThanOrEqual(241);
+  });
+
+  it("every AST node has a kind and a span inside the text, nested within its parent's", () => {
+    for (const c of [...elastic, ...endgame]) {
+      const ast = parseEql(c.query);
+      let nodes = 0;
+      walkEql(ast, (n) => {
+        nodes++;
+        expect(typeof n.kind).toBe("string");
+        expect(n.span.start).toBeGreaterThanOrEqual(0);
+        expect(n.span.end).toBeGreaterThanOrEqual(n.span.start);
+        expect(n.span.end).toBeLessThanOrEqual(c.query.length);
+        for (const k of eqlChildren(n)) {
+          expect(k.span.start, `${k.kind} in ${n.kind}: ${c.query}`).toBeGreaterThanOrEqual(n.span.start);
+          expect(k.span.end).toBeLessThanOrEqual(n.span.end);
+        }
+      });
+      expect(nodes).toBeGreaterThan(3);
+    }
   });
 
   it("printing reproduces the source, and structural printing reparses to the same plan", () => {
