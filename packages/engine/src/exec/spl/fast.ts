@@ -133,7 +133,8 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
   let segIndex = -1;
   let col: Column | undefined;
   let cell: { size: number; counts: Float64Array } | null = null;
-  let lastT = NaN;
+  let curStart = Infinity;
+  let curEnd = -Infinity;
   let lastB = -1;
   for (let i = 0; i < list.length; i++) {
     const s = list.seg[i]!;
@@ -157,11 +158,13 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
     const t = seg.time[r]!;
     if (Number.isNaN(t)) continue;
     let b: number;
-    if (t === lastT) b = lastB;
+    // Rows of a segment come in time order: stay in the current bucket until time leaves it.
+    if (t >= curStart && t < curEnd) b = lastB;
     else {
       b = bucketIndex.get(bucketStart(t, span, tz)) ?? -1;
-      lastT = t;
       lastB = b;
+      curStart = b >= 0 ? starts[b]! : t;
+      curEnd = b >= 0 ? (starts[b + 1] ?? hi + 1) : t;
     }
     if (b < 0) continue;
     totals[b]!++;

@@ -2,6 +2,7 @@ import { assertNever, type Pipe, type QueryPlan } from "../../lang/plan.ts";
 import type { Dataset } from "../../store/dataset.ts";
 import "./functions.ts";
 import { SplExecError } from "./errors.ts";
+import { foldFilter } from "./fold.ts";
 import { tryFastAggregate, tryFastTimechart } from "./fast.ts";
 import { getLookup } from "./lookups.ts";
 import { runBin, runEval, runForeach, runWhere } from "./pipes/basic.ts";
@@ -51,10 +52,11 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
     const source = plan.source;
     switch (source.kind) {
       case "events": {
+        const where = foldFilter(source.where, ds);
         const first = pipes[0];
         if (!opts.noFastPath && first && fastEligible(first)) {
           // Counting needs no event order: select per segment and skip the merge.
-          const unordered = selectUnordered(ds, source.where, plan.timeRange);
+          const unordered = selectUnordered(ds, where, plan.timeRange);
           const fast = tryFastAggregate(ds, unordered, first, plan, opts.tz) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
           if (fast) {
             scanned = unordered.length;
@@ -62,7 +64,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
             return { table, scanned, fastPath: true };
           }
         }
-        const list = selectSplEvents(ds, source.where, plan.timeRange);
+        const list = selectSplEvents(ds, where, plan.timeRange);
         scanned = list.length;
         table = materialise(ds, list);
         break;
