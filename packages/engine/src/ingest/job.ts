@@ -385,17 +385,15 @@ function textEncoding(head: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" {
  */
 function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseProblem) => void): BinaryParser {
   const decoder = new TextDecoder(encoding, { fatal: false });
-  let offset = 0;
   let line = 1;
   const scan = (text: string, bytes: Uint8Array | null) => {
-    if (text.indexOf("\uFFFD") >= 0 && !(bytes && hasReplacementChar(bytes))) reportInvalid(text, line, offset, onInvalid);
+    if (text.indexOf("\uFFFD") >= 0 && !(bytes && hasReplacementChar(bytes))) reportInvalid(text, line, onInvalid);
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", nl + 1)) line++;
   };
   return {
     write(chunk) {
       const text = decoder.decode(chunk, { stream: true });
       scan(text, chunk);
-      offset += chunk.length;
       parser.write(text);
     },
     end() {
@@ -410,7 +408,7 @@ function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseP
 }
 
 /** One problem per line of `text` that holds U+FFFD; `firstLine` is the line `text` starts on. */
-function reportInvalid(text: string, firstLine: number, chunkOffset: number, onInvalid: (p: ParseProblem) => void): void {
+function reportInvalid(text: string, firstLine: number, onInvalid: (p: ParseProblem) => void): void {
   let line = firstLine;
   let lineStart = 0;
   let lastReported = -1;
@@ -425,7 +423,6 @@ function reportInvalid(text: string, firstLine: number, chunkOffset: number, onI
     const sample = text.slice(lineStart, end < 0 ? text.length : end);
     onInvalid({
       line,
-      offset: chunkOffset,
       reason: "invalid UTF-8: bytes replaced with U+FFFD",
       sample: sample.length > 120 ? sample.slice(0, 120) + "…" : sample,
     });
