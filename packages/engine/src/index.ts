@@ -17,6 +17,7 @@ export { histogram, niceInterval } from "./exec/histogram.ts";
 export type { Histogram, HistogramRequest } from "./exec/histogram.ts";
 export { EngineCore } from "./worker/core.ts";
 export { serveEngine } from "./worker/host.ts";
+export type { DatasetStorage } from "./worker/handlers.ts";
 export type { HostPort } from "./worker/host.ts";
 export { EngineClient } from "./worker/client.ts";
 export type { EngineTransport, EngineState, CallOptions } from "./worker/client.ts";

@@ -1,3 +1,4 @@
+import { deserializeDataset, serializeDataset } from "../store/serialize.ts";
 import { Dataset, columnOf, eventFields, valueAt } from "../store/dataset.ts";
 import { IngestJob, type IngestSummary } from "../ingest/job.ts";
 import { fieldStats, type FieldStat, type SegmentRows } from "../exec/field-stats.ts";
@@ -47,9 +48,9 @@ export class EngineCore {
   }
 
   /** Ends a job: its segments join the dataset and the file is listed. */
-  finishIngest(job: IngestJob): IngestSummary {
+  finishIngest(job: IngestJob, fingerprint = ""): IngestSummary {
     const summary = job.end();
-    this.files.push({ name: summary.file, format: summary.format, bytes: summary.bytes, events: summary.events, problems: summary.problemTotal });
+    this.files.push({ name: summary.file, fingerprint, format: summary.format, bytes: summary.bytes, events: summary.events, problems: summary.problemTotal });
     this.order = null;
     return summary;
   }
@@ -78,6 +79,20 @@ export class EngineCore {
       latest: Number.isFinite(latest) ? latest : null,
       fields: this.dataset.fieldNames(),
     };
+  }
+
+  /** The dataset and its file list as bytes, for storage. */
+  snapshot(): { data: Uint8Array; files: LoadedFile[] } {
+    return { data: serializeDataset(this.dataset), files: this.files.slice() };
+  }
+
+  /** Replaces everything with a snapshot. */
+  load(data: Uint8Array, files: LoadedFile[]): DatasetStatus {
+    this.dataset = deserializeDataset(data);
+    this.files = files.slice();
+    this.order = null;
+    this.results.clear();
+    return this.status();
   }
 
   /** Forgets everything loaded. */

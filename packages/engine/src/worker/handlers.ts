@@ -2,7 +2,7 @@ import type { IngestJob } from "../ingest/job.ts";
 import type { EngineCore } from "./core.ts";
 import { checkQuery, completeQuery } from "./language.ts";
 import { viewsOf } from "../views/service.ts";
-import { CancelledError, type EngineApi, type EngineMethod, type IngestSource, type ProgressOf, type RequestOf, type ResultOf } from "./protocol.ts";
+import { CancelledError, type LoadedFile, type EngineApi, type EngineMethod, type IngestSource, type ProgressOf, type RequestOf, type ResultOf } from "./protocol.ts";
 
 /** What a handler gets besides its params: a progress sink and the cancel flag. */
 export interface CallContext<P> {
@@ -23,12 +23,32 @@ const CHUNK = 1 << 20;
 /** Least time between two progress messages of one call. */
 const PROGRESS_MS = 50;
 
+/** Where snapshots of the dataset are kept (IndexedDB in the browser); absent = no persistence. */
+export interface DatasetStorage {
+  save(data: Uint8Array, files: LoadedFile[]): Promise<void>;
+  load(): Promise<{ data: Uint8Array; files: LoadedFile[] } | null>;
+  clear(): Promise<void>;
+}
+
 /** The dispatch table over a core. Add a method to `EngineApi`, then its line here. */
-export function engineHandlers(core: EngineCore): Handlers {
+export function engineHandlers(core: EngineCore, storage: DatasetStorage | null = null): Handlers {
   return {
     ingest: (p, ctx) => ingest(core, p.name, p.source, ctx),
     status: () => core.status(),
-    reset: () => core.reset(),
+    reset: async () => {
+      await storage?.clear();
+      return core.reset();
+    },
+    persist: async () => {
+      if (!storage) return { bytes: 0 };
+      const snap = core.snapshot();
+      await storage.save(snap.data, snap.files);
+      return { bytes: snap.data.length };
+    },
+    restore: async () => {
+      const snap = await storage?.load();
+      return snap ? core.load(snap.data, snap.files) : null;
+    },
     events: (p) => core.events(p.view, p.offset, p.limit),
     event: (p) => core.event(p.seq),
     fieldStats: (p) => core.fieldStats(p.view, p.top),
@@ -53,9 +73,11 @@ export function engineHandlers(core: EngineCore): Handlers {
 /** Streams one file's bytes into the core, reporting progress and stopping on cancel. */
 async function ingest(core: EngineCore, name: string, source: IngestSource, ctx: CallContext<ProgressOf<"ingest">>): Promise<ResultOf<"ingest">> {
   const job = core.beginIngest(name);
+  const hash = new Fnv64();
   let last = 0;
   const feed = async (chunk: Uint8Array): Promise<void> => {
     if (ctx.cancelled) throw new CancelledError(`loading ${name} was cancelled`);
+    hash.update(chunk);
     job.write(chunk);
     const now = Date.now();
     if (now - last >= PROGRESS_MS) {
@@ -79,13 +101,39 @@ async function ingest(core: EngineCore, name: string, source: IngestSource, ctx:
       break;
     }
   }
-  return finish(core, job, ctx);
+  return finish(core, job, hash.hex(), ctx);
 }
 
-function finish(core: EngineCore, job: IngestJob, ctx: CallContext<ProgressOf<"ingest">>): ResultOf<"ingest"> {
-  const summary = core.finishIngest(job);
+function finish(core: EngineCore, job: IngestJob, fingerprint: string, ctx: CallContext<ProgressOf<"ingest">>): ResultOf<"ingest"> {
+  const summary = core.finishIngest(job, fingerprint);
   ctx.progress(job.progress());
-  return summary;
+  return { ...summary, fingerprint };
+}
+
+/** 64-bit FNV-1a over a byte stream, kept as two 32-bit halves (Math.imul keeps it fast). */
+export class Fnv64 {
+  private hi = 0xcbf29ce4;
+  private lo = 0x84222325;
+  /** Mixes in the next bytes. */
+  update(bytes: Uint8Array): void {
+    let hi = this.hi;
+    let lo = this.lo;
+    for (let i = 0; i < bytes.length; i++) {
+      lo = (lo ^ bytes[i]!) >>> 0;
+      // Multiply by the FNV prime 2^40 + 0x1b3, split into 32-bit halves.
+      const loMul = lo * 0x1b3;
+      const carry = Math.floor(loMul / 0x100000000);
+      const newLo = loMul >>> 0;
+      hi = (Math.imul(hi, 0x1b3) + Math.imul(lo, 0x100) + carry) >>> 0;
+      lo = newLo;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+  /** The hash as 16 hex digits. */
+  hex(): string {
+    return (this.hi >>> 0).toString(16).padStart(8, "0") + (this.lo >>> 0).toString(16).padStart(8, "0");
+  }
 }
 
 async function pump(stream: ReadableStream<Uint8Array>, feed: (chunk: Uint8Array) => Promise<void>): Promise<void> {

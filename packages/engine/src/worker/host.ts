@@ -1,5 +1,5 @@
 import { EngineCore } from "./core.ts";
-import { engineHandlers, type CallContext, type Handlers } from "./handlers.ts";
+import { engineHandlers, type CallContext, type DatasetStorage, type Handlers } from "./handlers.ts";
 import { toWireError, type FromWorker, type ToWorker } from "./protocol.ts";
 
 /** The message port the host talks through: a worker's global scope, or a MessagePort in tests. */
@@ -13,7 +13,7 @@ export interface HostPort {
  * Calls run concurrently; a cancel message flips the call's flag, which its handler checks
  * between batches. Returns the core so tests can inspect it.
  */
-export function serveEngine(port: HostPort, core = new EngineCore(), handlers: Handlers = engineHandlers(core)): EngineCore {
+export function serveEngine(port: HostPort, core = new EngineCore(), storage: DatasetStorage | null = null, handlers: Handlers = engineHandlers(core, storage)): EngineCore {
   const running = new Map<number, { cancelled: boolean }>();
   port.addEventListener("message", (ev) => {
     const msg = ev.data as ToWorker;

@@ -16,7 +16,7 @@ import type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsReq
  */
 export interface EngineApi {
   /** Loads one file into the tab's dataset; streams bytes read / events / problems. */
-  ingest: { req: { name: string; source: IngestSource }; res: IngestSummary; progress: IngestProgress };
+  ingest: { req: { name: string; source: IngestSource }; res: IngestResult; progress: IngestProgress };
   /** What is loaded: files, counts per sourcetype, time span, field names. */
   status: { req: Record<string, never>; res: DatasetStatus; progress: never };
   /** Forgets every loaded file. */
@@ -39,6 +39,10 @@ export interface EngineApi {
   release: { req: { handle: number }; res: boolean; progress: never };
   /** Parses a query without running it: the positioned error, or null. */
   check: { req: { lang: "eql" | "spl"; text: string }; res: WireError | null; progress: never };
+  /** Saves the dataset to the tab's storage (IndexedDB in the app); resolves to the bytes written. */
+  persist: { req: Record<string, never>; res: { bytes: number }; progress: never };
+  /** Replaces the dataset with the stored one; null when nothing is stored. */
+  restore: { req: Record<string, never>; res: DatasetStatus | null; progress: never };
   /** Completion suggestions at an offset. */
   complete: { req: { lang: "eql" | "spl"; text: string; offset: number }; res: CompletionResult; progress: never };
   /** Analyst views (views/service.ts): PPID→PID or two-field Sankey of a view or host. */
@@ -125,8 +129,13 @@ export type IngestSource =
  */
 export type ViewRef = { kind: "all"; earliest?: number | null; latest?: number | null } | { kind: "result"; handle: number };
 
+/** An ingest summary plus the file's content fingerprint. */
+export type IngestResult = IngestSummary & { fingerprint: string };
+
 export interface LoadedFile {
   name: string;
+  /** 64-bit FNV-1a of the bytes, hex: names the content a shared investigation needs. */
+  fingerprint: string;
   format: string | null;
   bytes: number;
   events: number;

@@ -156,3 +156,47 @@ describe("engine worker protocol over a MessageChannel", () => {
     expect(states).toEqual(["dead", "ready"]);
   });
 });
+
+describe("fingerprints and persistence", () => {
+  it("fingerprints with 64-bit FNV-1a (published test vectors)", async () => {
+    const { Fnv64 } = await import("../../src/worker/handlers.ts");
+    const h = (s: string) => {
+      const f = new Fnv64();
+      f.update(new TextEncoder().encode(s));
+      return f.hex();
+    };
+    expect(h("")).toBe("cbf29ce484222325");
+    expect(h("a")).toBe("af63dc4c8601ec8c");
+    expect(h("foobar")).toBe("85944171f73967e8");
+  });
+
+  it("saves a snapshot to storage and restores it into a fresh engine with the same answers", async () => {
+    const { EngineCore } = await import("../../src/index.ts");
+    let stored: { data: Uint8Array; files: import("../../src/index.ts").LoadedFile[] } | null = null;
+    const storage = {
+      save: async (data: Uint8Array, files: import("../../src/index.ts").LoadedFile[]) => void (stored = { data: data.slice(), files }),
+      load: async () => stored,
+      clear: async () => void (stored = null),
+    };
+    const connect = () => {
+      const { port1, port2 } = new MessageChannel();
+      serveEngine({ postMessage: (m: FromWorker) => port1.postMessage(m), addEventListener: (_t, l) => port1.on("message", (data) => l({ data })) }, new EngineCore(), storage);
+      return { send: (m: ToWorker) => port2.postMessage(m), onMessage: (l: (m: FromWorker) => void) => port2.on("message", (d) => l(d as FromWorker)), onDeath: () => {}, close: () => port2.close() };
+    };
+    const a = new EngineClient(connect);
+    clients.push(a);
+    const sum = await a.call("ingest", { name: "regsvr32.json", source: { kind: "bytes", bytes: new Uint8Array(regsvr32) } });
+    expect(sum.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect((await a.call("persist", {})).bytes).toBeGreaterThan(regsvr32.length);
+    const b = new EngineClient(connect);
+    clients.push(b);
+    const restored = await b.call("restore", {});
+    expect(restored?.events).toBe(150);
+    expect(restored?.files).toEqual([expect.objectContaining({ name: "regsvr32.json", fingerprint: sum.fingerprint, events: 150 })]);
+    const q = await b.call("query", { lang: "eql", text: 'any where process.name == "regsvr32.exe"' });
+    expect(q.total).toBe(143);
+    await b.call("reset", {});
+    expect(stored).toBeNull();
+    expect(await b.call("restore", {})).toBeNull();
+  });
+});
