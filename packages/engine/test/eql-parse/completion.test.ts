@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eqlCompletionContext, eqlFieldRefs, parseEql, unknownEqlFields } from "../../src/index.ts";
+import { eqlCompletionContext, eqlFieldRefs, eqlHoverAt, parseEql, unknownEqlFields } from "../../src/index.ts";
 
 /** Context at the `^` marker (removed from the text). */
 function at(marked: string) {
@@ -69,5 +69,20 @@ describe("unknownEqlFields", () => {
       ["Unknown column [zzz_unrelated]", "zzz_unrelated"],
     ]);
     expect(errs[0]!.expected).toEqual(["process.name"]);
+  });
+});
+
+describe("eqlHoverAt", () => {
+  const q = 'process where startsWith~(process.command_line.keyword, "a") and ?user.name : "x*" | head 3';
+  const ast = parseEql(q);
+  const hover = (word: string, delta = 1) => eqlHoverAt(ast, q.indexOf(word) + delta);
+  it("functions, fields, pipes, categories and operators", () => {
+    expect(hover("startsWith")).toMatchObject({ kind: "function", title: "startsWith(source, prefix)  (also startsWith~)", span: { start: 14, end: 24 } });
+    expect(hover("process.command_line")).toMatchObject({ kind: "field", title: "process.command_line" });
+    expect(hover("?user")).toMatchObject({ kind: "field", title: "user.name", doc: expect.stringMatching(/optional/) });
+    expect(hover("head")).toMatchObject({ kind: "pipe", title: "| head N" });
+    expect(hover("process")).toMatchObject({ kind: "category", title: "process" });
+    expect(hover(": ")).toMatchObject({ kind: "operator", title: ":" });
+    expect(eqlHoverAt(ast, q.length + 5)).toBeNull();
   });
 });

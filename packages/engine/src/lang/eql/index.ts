@@ -12,6 +12,8 @@ export type { EqlFunctionInfo } from "./functions.ts";
 export { walkEql, visitEql, childrenOf as eqlChildren } from "./walk.ts";
 export type { EqlVisitor } from "./walk.ts";
 export { eqlFieldRefs, unknownEqlFields } from "./fields.ts";
+export { eqlHoverAt, EQL_PIPES } from "./hover.ts";
+export type { EqlHover } from "./hover.ts";
 export type { EqlFieldRef } from "./fields.ts";
 export { compileEql } from "./compile.ts";
 export type * from "./ast.ts";
