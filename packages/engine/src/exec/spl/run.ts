@@ -3,6 +3,7 @@ import type { Dataset } from "../../store/dataset.ts";
 import "./functions.ts";
 import { SplExecError } from "./errors.ts";
 import { foldFilter } from "./fold.ts";
+import { neededFields } from "./needed.ts";
 import { tryFastAggregate, tryFastTimechart } from "./fast.ts";
 import { getLookup } from "./lookups.ts";
 import { runBin, runEval, runForeach, runWhere } from "./pipes/basic.ts";
@@ -66,7 +67,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
         }
         const list = selectSplEvents(ds, where, plan.timeRange);
         scanned = list.length;
-        table = materialise(ds, list);
+        table = materialise(ds, list, neededFields(pipes));
         break;
       }
       case "metadata":

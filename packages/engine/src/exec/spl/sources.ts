@@ -74,7 +74,7 @@ function read(col: Column, row: number): Value {
  * Materialises events as rows, newest first: `_time` (seconds), `_raw`, every stored field and
  * every alias. Only done when a pipe needs rows (the fast paths aggregate the selection directly).
  */
-export function materialise(ds: Dataset, list: EventList): Table {
+export function materialise(ds: Dataset, list: EventList, only: Set<string> | null = null): Table {
   const colsBySeg = new Map<number, Array<[string, Column]>>();
   const rows: Row[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
@@ -82,7 +82,7 @@ export function materialise(ds: Dataset, list: EventList): Table {
     const r = list.row[list.length - 1 - i]!;
     const seg = ds.segments[s]!;
     let cols = colsBySeg.get(s);
-    if (!cols) colsBySeg.set(s, (cols = segmentColumns(seg)));
+    if (!cols) colsBySeg.set(s, (cols = segmentColumns(seg).filter(([name]) => only === null || only.has(name))));
     const t = seg.time[r]!;
     const row: Row = {};
     if (!Number.isNaN(t)) row._time = t / 1000;

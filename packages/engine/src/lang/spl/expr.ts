@@ -193,7 +193,8 @@ export function splFunctionName(name: string): string {
   return name === "." ? "spl.concat" : `spl.${name}`;
 }
 
-function collectFields(e: Expr, out: Set<string>): void {
+/** Adds every field an expression reads to `out`. */
+export function collectFields(e: Expr, out: Set<string>): void {
   switch (e.kind) {
     case "field":
       out.add(e.name);
