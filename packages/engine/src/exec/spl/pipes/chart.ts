@@ -10,18 +10,17 @@ import { compareScalarsSpl, keyOf, numberOf, textOf, valuesOf } from "../values.
 type Timechart = Extract<Pipe, { kind: "timechart" }>;
 type Chart = Extract<Pipe, { kind: "chart" }>;
 
+const SPAN_THRESHOLDS_S = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400, 2592000];
+
 /**
- * Splunk's automatic timechart span for a time range (ms): 10s up to 15 minutes, 1m up to an hour,
- * 5m up to 4 hours, 30m up to a day, 1d up to ~3 months, then 1 month (as the timechart docs tabulate).
+ * Splunk's automatic timechart span (bins=100): the smallest of its span thresholds (1s, 5s, 10s,
+ * 30s, 1m, 5m, 10m, 30m, 1h, 1d, 30d) giving at most 100 buckets over the range. This reproduces
+ * the documented defaults: 15 minutes → 10s, 60 minutes → 1m, 4 hours → 5m, 24 hours → 30m,
+ * 7 and 30 days → 1d, a year → one month.
  */
 export function autoSpanMs(rangeMs: number): number {
-  const m = 60_000;
-  if (rangeMs <= 15 * m) return 10_000;
-  if (rangeMs <= 60 * m) return m;
-  if (rangeMs <= 4 * 60 * m) return 5 * m;
-  if (rangeMs <= 24 * 60 * m) return 30 * m;
-  if (rangeMs <= 92 * 24 * 60 * m) return 24 * 60 * m;
-  return 30 * 24 * 60 * m;
+  for (const s of SPAN_THRESHOLDS_S) if (Math.ceil(rangeMs / (s * 1000)) <= 100) return s * 1000;
+  return SPAN_THRESHOLDS_S[SPAN_THRESHOLDS_S.length - 1]! * 1000;
 }
 
 interface Cell {

@@ -4,7 +4,7 @@ import { pipe, type SplCommand } from "../../command.ts";
 export const lookup: SplCommand = {
   name: "lookup",
   syntax: "lookup <table> <table-field> [as <event-field>] ... [OUTPUT|OUTPUTNEW <table-field> [as <name>] ...]",
-  description: "Matches rows to a lookup table (case-insensitive) and copies its other fields (or the OUTPUT ones) into the row.",
+  description: "Matches rows to a lookup table (exact, case-sensitive values, as Splunk's default) and copies its other fields (or the OUTPUT ones) into the row.",
   examples: ["lookup assets ip as src OUTPUT nt_host owner", "lookup identities identity as user"],
   parse(cur) {
     cur.options(["local", "update"]);
