@@ -93,6 +93,11 @@ describe("timechart and chart", () => {
       { _time: Date.parse("2017-08-23T12:00:00Z") / 1000, fw: 3, web: 0 },
     ]);
   });
+  it("automatic span follows Splunk's documented defaults (bins=100)", async () => {
+    const { autoSpanMs } = await import("../../src/exec/spl/pipes/chart.ts");
+    const m = 60_000;
+    expect([15 * m, 60 * m, 4 * 60 * m, 24 * 60 * m, 7 * 1440 * m, 30 * 1440 * m, 365 * 1440 * m].map(autoSpanMs)).toEqual([10_000, m, 5 * m, 30 * m, 1440 * m, 1440 * m, 30 * 1440 * m]);
+  });
   it("automatic span: under 4 hours of data gives 5-minute buckets", () => {
     const r = q("* | timechart count");
     expect((r.results[1]!._time as number) - (r.results[0]!._time as number)).toBe(300);
