@@ -41,7 +41,6 @@ export interface LexResult {
   comments: Comment[];
 }
 
-const OPS3 = new Set<string>();
 const OPS2 = new Set(["==", "!=", "<=", ">=", "!["]);
 const OPS1 = new Set(["=", "<", ">", ":", "+", "-", "*", "/", "%", "(", ")", "[", "]", ",", "|", "~", "!", ".", "?"]);
 
@@ -141,12 +140,6 @@ export function lexEql(text: string): LexResult {
       continue;
     }
     const two = text.slice(i, i + 2);
-    const three = text.slice(i, i + 3);
-    if (OPS3.has(three)) {
-      push("op", i, i + 3, three);
-      i += 3;
-      continue;
-    }
     if (OPS2.has(two)) {
       push("op", i, i + 2, two);
       i += 2;
@@ -231,7 +224,7 @@ function readQuoted(text: string, open: number, quote: string, escapes: boolean)
       if (e === undefined) throw new QueryError("unterminated string", { start: open, end: n }, [quote]);
       if (!escapes) {
         // Raw strings keep backslashes; `\"` still does not close the string.
-        value += e === quote ? "\\" + e : "\\" + e;
+        value += "\\" + e;
         j += 2;
         continue;
       }

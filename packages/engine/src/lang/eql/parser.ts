@@ -547,7 +547,7 @@ class Parser {
         return this.node({ kind: "string", value: t.value, style: t.style ?? "double", span: { start: t.start, end: t.end } });
       case "quotedIdent":
         this.next();
-        return this.fieldRest(t, t.value, false, true, t.start);
+        return this.fieldRest(t.value, false, true, t.start);
       case "op":
         if (t.value === "(") {
           this.next();
@@ -562,7 +562,7 @@ class Parser {
           if (!f.spaced && (f.kind === "ident" || f.kind === "quotedIdent")) {
             this.next();
             this.next();
-            return this.fieldRest(f, f.value, true, f.kind === "quotedIdent", t.start);
+            return this.fieldRest(f.value, true, f.kind === "quotedIdent", t.start);
           }
           if (f.kind === "eof") {
             this.next();
@@ -603,13 +603,13 @@ class Parser {
           return this.node({ kind: "call", name: v, nameSpan: { start: t.start, end: t.end }, insensitive, args, method: false, span: this.spanFrom(t.start) });
         }
         this.next();
-        return this.fieldRest(t, v, false, false, t.start);
+        return this.fieldRest(v, false, false, t.start);
       }
     }
   }
 
   /** After a field name: an adjacent `[N]` index and `.sub` path (`list[1]`, `events[1].pid`). */
-  private fieldRest(t: Token, name: string, optional: boolean, quoted: boolean, start: number): FieldNode {
+  private fieldRest(name: string, optional: boolean, quoted: boolean, start: number): FieldNode {
     let index: number | null = null;
     let subfield: string | null = null;
     const open = this.peek();
@@ -626,7 +626,6 @@ class Parser {
         subfield = this.next().value;
       }
     }
-    void t;
     return this.node({ kind: "field", name, optional, quoted, index, subfield, span: this.spanFrom(start) });
   }
 }
