@@ -14,9 +14,10 @@ import { mergeSelections, type EventList, type OrderKeys } from "./event-list.ts
 import { evalExpr, truth, type EvalOptions, type Value } from "./expr.ts";
 import { lineageMask } from "./lineage.ts";
 
+// Ordered so that AND is min, OR is max and NOT is 2 - v.
 export const FALSE = 0;
-export const TRUE = 1;
-export const UNKNOWN = 2;
+export const UNKNOWN = 1;
+export const TRUE = 2;
 
 /** Options of a filter run. */
 export interface FilterOptions {
@@ -85,13 +86,19 @@ export function selectRows(ctx: FilterContext, seg: Segment, where: Expr): Uint3
   if (hi <= lo) return new Uint32Array(0);
   const mask = evalMask(ctx, seg, where);
   const keep = ctx.opts.rowFilter?.(seg) ?? null;
-  let n = 0;
-  for (let r = lo; r < hi; r++) if (mask[r] === TRUE && (!keep || keep[r])) n++;
-  const out = new Uint32Array(n);
+  // One pass into a reused scratch buffer, then copy out only the hits.
+  if (scratch.length < hi - lo) scratch = new Uint32Array(Math.max(hi - lo, scratch.length * 2));
+  const buf = scratch;
   let k = 0;
-  for (let r = lo; r < hi; r++) if (mask[r] === TRUE && (!keep || keep[r])) out[k++] = r;
-  return out;
+  if (keep) {
+    for (let r = lo; r < hi; r++) if (mask[r] === TRUE && keep[r]) buf[k++] = r;
+  } else {
+    for (let r = lo; r < hi; r++) if (mask[r] === TRUE) buf[k++] = r;
+  }
+  return buf.slice(0, k);
 }
+
+let scratch = new Uint32Array(0);
 
 /** The row range [lo, hi) of a segment inside a time range (segments are sorted by time, NaN first). */
 export function timeBounds(seg: Segment, range: TimeRange | undefined): [number, number] {
@@ -114,29 +121,29 @@ export function timeBounds(seg: Segment, range: TimeRange | undefined): [number,
   return [lo, hi];
 }
 
-/** Evaluates a predicate over every row of a segment: 0 false, 1 true, 2 unknown. */
+/** Evaluates a predicate over every row of a segment: 0 false, 1 unknown, 2 true. */
 export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
   const n = seg.rowCount;
   switch (expr.kind) {
     case "and": {
-      const out = new Uint8Array(n).fill(TRUE);
+      let out: Uint8Array | null = null;
       for (const a of expr.args) {
-        const m = evalMask(ctx, seg, a);
-        let any = false;
-        for (let r = 0; r < n; r++) {
-          const o = out[r]!;
-          if (o === FALSE) continue;
-          const v = m[r]!;
-          if (v === FALSE) out[r] = FALSE;
-          else {
-            if (v === UNKNOWN) out[r] = UNKNOWN;
-            any = true;
+        if (out === null) {
+          out = evalMask(ctx, seg, a);
+          continue;
+        }
+        // AND is min: dictionary leaves fold straight into `out`, without a mask of their own.
+        if (!andInto(ctx, seg, a, out)) {
+          const m = evalMask(ctx, seg, a);
+          for (let r = 0; r < n; r++) {
+            const v = m[r]!;
+            if (v < out[r]!) out[r] = v;
           }
         }
         // Nothing left that could become true: later arguments cannot change the result.
-        if (!any) break;
+        if (out.indexOf(TRUE) < 0 && out.indexOf(UNKNOWN) < 0) break;
       }
-      return out;
+      return out ?? new Uint8Array(n).fill(TRUE);
     }
     case "or": {
       const out = new Uint8Array(n);
@@ -144,8 +151,7 @@ export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Arr
         const m = evalMask(ctx, seg, a);
         for (let r = 0; r < n; r++) {
           const v = m[r]!;
-          if (v === TRUE) out[r] = TRUE;
-          else if (v === UNKNOWN && out[r] === FALSE) out[r] = UNKNOWN;
+          if (v > out[r]!) out[r] = v;
         }
       }
       return out;
@@ -153,10 +159,7 @@ export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Arr
     case "not": {
       const m = evalMask(ctx, seg, expr.arg);
       const out = new Uint8Array(n);
-      for (let r = 0; r < n; r++) {
-        const v = m[r]!;
-        out[r] = v === UNKNOWN ? UNKNOWN : v === TRUE ? FALSE : TRUE;
-      }
+      for (let r = 0; r < n; r++) out[r] = TRUE - m[r]!;
       return out;
     }
     case "lineage":
@@ -164,6 +167,37 @@ export function evalMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Arr
     default:
       return leafMask(ctx, seg, expr);
   }
+}
+
+/** The single dictionary-encoded field a leaf reads, with its column, when the leaf can use a table. */
+function dictLeaf(seg: Segment, expr: Expr): { name: string; col: Extract<Column, { kind: "str" }> } | null {
+  if (expr.kind === "and" || expr.kind === "or" || expr.kind === "not" || expr.kind === "lineage") return null;
+  const fields = fieldsOf(expr);
+  if (!fields || fields.size !== 1) return null;
+  const name = fields.values().next().value!;
+  if (name === "_raw") return null;
+  const col = columnOf(seg, name);
+  return col && col.kind === "str" ? { name, col } : null;
+}
+
+/** ANDs a dictionary leaf into `out` in place; false when the leaf is not one. */
+function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array): boolean {
+  const leaf = dictLeaf(seg, expr);
+  if (!leaf) return false;
+  const table = ctx.table(expr, leaf.name, leaf.col.dict, leaf.col.boolean === true);
+  const ids = leaf.col.ids;
+  const n = seg.rowCount;
+  for (let b = 0; b < n; b += BATCH_ROWS) {
+    checkCancelled(ctx.opts.cancel);
+    const e = Math.min(n, b + BATCH_ROWS);
+    for (let r = b; r < e; r++) {
+      const o = out[r]!;
+      if (o === FALSE) continue;
+      const v = table[ids[r]!]!;
+      if (v < o) out[r] = v;
+    }
+  }
+  return true;
 }
 
 /** Field names a leaf reads; null when it reads the whole row (`term`) or is not analysable. */
@@ -245,7 +279,7 @@ function numericFast(expr: Expr, values: Float64Array, n: number): Uint8Array | 
   if (lit === null) {
     if (expr.op !== "==" && expr.op !== "!=") return null;
     const present = expr.op === "!=" ? TRUE : FALSE;
-    for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? 1 - present : present;
+    for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? TRUE - present : present;
     return out;
   }
   if (typeof lit !== "number") return null;

@@ -28,13 +28,13 @@ export class KeyInterner {
     return this.values.length;
   }
 
-  /** The id of a key tuple (added when new). */
-  intern(token: string | number, values: () => Scalar[]): number {
+  /** The id of a key tuple (added when new); `values` is the tuple, or its single value. */
+  intern(token: string | number, values: Scalar[] | Scalar): number {
     let id = this.ids.get(token);
     if (id === undefined) {
       id = this.values.length;
       this.ids.set(token, id);
-      this.values.push(values());
+      this.values.push(Array.isArray(values) ? values : [values]);
     }
     return id;
   }
@@ -75,7 +75,7 @@ const isOptional = (e: Expr): boolean => e.kind === "field" && e.optional === tr
  */
 export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, opts: EvalOptions | undefined, nullKeys = false): (seg: number, row: number) => KeyIds {
   if (keys.length === 0) {
-    const id = interner.intern("", () => []);
+    const id = interner.intern("", []);
     return () => id;
   }
   if (keys.length === 1 && keys[0]!.kind === "field" && keys[0].index === undefined && keys[0].event === undefined) {
@@ -100,13 +100,13 @@ export function keyFunction(ds: Dataset, keys: Expr[], interner: KeyInterner, op
     }
     if (choices.every((c) => c.length === 1)) {
       const vals = choices.map((c) => c[0]!);
-      return interner.intern(tokenOf(vals), () => vals);
+      return interner.intern(tokenOf(vals), vals);
     }
     const out: number[] = [];
     const walk = (i: number, acc: Scalar[]): void => {
       if (i === choices.length) {
         const vals = [...acc];
-        out.push(interner.intern(tokenOf(vals), () => vals));
+        out.push(interner.intern(tokenOf(vals), vals));
         return;
       }
       for (const c of choices[i]!) {
@@ -125,8 +125,8 @@ function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, allow
   // A date field with a custom format joins on its instant (epoch ms), as Elasticsearch keys dates.
   const format = segmentDateFormat(seg, name);
   const norm = format ? (v: Scalar): Scalar => (typeof v === "string" ? dateKey(v, format) : v) : normValue;
-  const nullId = (): number => (allowNull ? interner.intern("\u0000null", () => [null]) : NULL_KEY);
-  const one = (v: Scalar): number => interner.intern(tokenOf([v]), () => [v]);
+  const nullId = (): number => (allowNull ? interner.intern("\u0000null", null) : NULL_KEY);
+  const one = (v: Scalar): number => interner.intern(v === null ? "\u0000null" : typeof v === "number" ? v : "s" + String(v), v);
   if (!col) return nullId;
   switch (col.kind) {
     case "num":

@@ -59,11 +59,12 @@ function matchingProcesses(ctx: FilterContext, expr: LineageExpr, t: Tree): Set<
   let set = byExpr.get(expr);
   if (set) return set;
   set = new Set();
+  const T = TRUE;
   for (const seg of ctx.ds.segments) {
     const m = evalMask(ctx, seg, expr.query);
     const r = rowReader(seg);
     for (let row = 0; row < seg.rowCount; row++) {
-      if (m[row] !== TRUE) continue;
+      if (m[row] !== T) continue;
       r.at(row);
       const p = keyOf(first(r.get(t.pidField)));
       if (p !== null) set.add(p);
@@ -79,6 +80,7 @@ export function lineageMask(ctx: FilterContext, seg: Segment, expr: LineageExpr)
   const q = matchingProcesses(ctx, expr, t);
   const out = new Uint8Array(seg.rowCount);
   const r = rowReader(seg);
+  const [yes, no] = [TRUE, FALSE];
   for (let row = 0; row < seg.rowCount; row++) {
     r.at(row);
     const pid = keyOf(first(r.get(t.pidField)));
@@ -103,7 +105,7 @@ export function lineageMask(ctx: FilterContext, seg: Segment, expr: LineageExpr)
         break;
       }
     }
-    out[row] = hit ? TRUE : FALSE;
+    out[row] = hit ? yes : no;
   }
   return out;
 }

@@ -84,8 +84,18 @@ function dictKeys(dict: Dict, textMode: "time" | "rank"): Float64Array {
   return t;
 }
 
-/** Rows that have a timestamp (EQL ignores events without one), or null when every row has one. */
+const maskCache = new WeakMap<Float64Array, Uint8Array | null>();
+
+/** Rows that have a timestamp (EQL ignores events without one), or null when every row has one (cached per key array). */
 export function hasKeyMask(keys: Float64Array): Uint8Array | null {
+  const hit = maskCache.get(keys);
+  if (hit !== undefined) return hit;
+  const m = computeHasKeyMask(keys);
+  maskCache.set(keys, m);
+  return m;
+}
+
+function computeHasKeyMask(keys: Float64Array): Uint8Array | null {
   let missing = false;
   for (let r = 0; r < keys.length; r++) {
     if (Number.isNaN(keys[r]!)) {

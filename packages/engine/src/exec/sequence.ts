@@ -48,6 +48,8 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
   const rowFilter = timestampFilter(state);
   const perSeg: Array<Uint32Array | null> = [];
   const segBits: Uint32Array[] = [];
+  // Imported bindings can be getters under some module loaders: read them once, not per row.
+  const T = TRUE;
   for (const seg of state.ds.segments) {
     checkCancelled(state.ctx.cancel);
     const [lo, hi] = timeBounds(seg, state.plan.timeRange);
@@ -55,7 +57,7 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     preds.forEach((p, i) => {
       const m = evalMask(fctx, seg, p);
       const bit = 1 << i;
-      for (let r = lo; r < hi; r++) if (m[r] === TRUE) bits[r]! |= bit;
+      for (let r = lo; r < hi; r++) if (m[r] === T) bits[r]! |= bit;
     });
     const keep = rowFilter?.(seg as Segment) ?? null;
     let n = 0;
@@ -249,8 +251,10 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     }
   };
 
+  const batchMask = BATCH_ROWS - 1;
+  const nullKey = NULL_KEY;
   for (let i = 0; i < list.length; i++) {
-    if ((i & (BATCH_ROWS - 1)) === 0) checkCancelled(state.ctx.cancel);
+    if ((i & batchMask) === 0) checkCancelled(state.ctx.cancel);
     const s = list.seg[i]!;
     const r = list.row[i]!;
     const b = bits[s]![r]!;
@@ -258,7 +262,9 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
       if (!(b & (1 << st))) continue;
       const keys = keyFns[st]!(s, r);
       growPending();
-      forEachKey(keys, (k) => stepStage(i, st, k));
+      if (typeof keys === "number") {
+        if (keys !== nullKey) stepStage(i, st, keys);
+      } else for (const k of keys) stepStage(i, st, k);
     }
     // After the stages: an until event ends sequences that reached it, but not one it completes.
     if (untilKey && b & untilBit) {
