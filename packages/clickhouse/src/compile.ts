@@ -1,0 +1,237 @@
+/**
+ * Plan → ClickHouse SQL. Every plan expression is compiled to a WHERE predicate P with one of two
+ * guarantees: `exact` (P is true exactly where the local executor's condition is true) or
+ * superset (P is true wherever the local condition is; the local executor then decides). A node
+ * with no faithful SQL form (Lucene regexes, function calls, arithmetic, lineage…) compiles to
+ * nothing, which widens the predicate and never narrows it, so pushdown can make a query cheaper
+ * but never change its answer. Field names resolve per segment, as `columnOf` does locally: a
+ * stored column first, then the segment's alias.
+ */
+import { assertNever, type Expr, type QueryPlan, type Source, type TimeRange } from "@quarry/engine";
+import type { ChType, DatasetInfo } from "./layout.ts";
+import { ident, literal } from "./sql.ts";
+
+/** A compiled predicate. */
+export interface Pred {
+  sql: string;
+  exact: boolean;
+}
+
+/** What the compiler needs to know about the dataset. */
+export interface CompileContext {
+  info: DatasetInfo;
+  /** Fields with a declared type (mapping: ip, date, version…): compared by type locally, so not pushed down. */
+  typedFields?: ReadonlySet<string>;
+}
+
+interface FieldSql {
+  sql: string;
+  type: ChType;
+}
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** The SQL value of a field, resolved per segment (stored column, else alias), or null when it cannot be expressed. */
+export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
+  if (ctx.typedFields?.has(name)) return null;
+  const groups = new Map<string, number[]>();
+  const holders = new Map<string, number>();
+  for (const seg of ctx.info.segments) {
+    const stored = new Set(seg.columns.map((c) => c[0]));
+    for (const s of stored) holders.set(s, (holders.get(s) ?? 0) + 1);
+    let target: string | null = null;
+    if (stored.has(name)) target = name;
+    else {
+      const alias = seg.aliases.find(([a]) => a === name)?.[1];
+      if (alias !== undefined && stored.has(alias)) target = alias;
+    }
+    if (target === null) continue;
+    const g = groups.get(target);
+    if (g) g.push(seg.id);
+    else groups.set(target, [seg.id]);
+  }
+  if (groups.size === 0) return null;
+  const parts: Array<{ ids: number[]; col: FieldSql; all: boolean }> = [];
+  for (const [stored, ids] of groups) {
+    const f = ctx.info.fields.get(stored);
+    if (!f) return null;
+    parts.push({ ids, col: { sql: ident(f.col), type: f.type }, all: holders.get(stored) === ids.length });
+  }
+  const type = parts[0]!.col.type;
+  if (parts.some((p) => p.col.type !== type)) return null;
+  const empty = type === "Array(String)" ? "emptyArrayString()" : "NULL";
+  if (parts.length === 1 && parts[0]!.all) return parts[0]!.col;
+  const branches = parts.map((p) => `_segment IN (${p.ids.map((i) => literal(i)).join(", ")}), ${p.col.sql}`);
+  return { sql: `multiIf(${branches.join(", ")}, ${empty})`, type };
+}
+
+/** Compiles a filter expression; null means "no SQL form" (the caller keeps every row). */
+export function compilePredicate(expr: Expr, ctx: CompileContext): Pred | null {
+  switch (expr.kind) {
+    case "literal":
+      if (typeof expr.value === "boolean") return { sql: expr.value ? "1" : "0", exact: true };
+      return null;
+    case "and": {
+      const parts = expr.args.map((a) => compilePredicate(a, ctx));
+      const kept = parts.filter((p): p is Pred => p !== null);
+      if (kept.length === 0) return null;
+      return { sql: kept.map((p) => `(${p.sql})`).join(" AND "), exact: kept.length === parts.length && kept.every((p) => p.exact) };
+    }
+    case "or": {
+      const parts = expr.args.map((a) => compilePredicate(a, ctx));
+      if (parts.some((p) => p === null)) return null;
+      const ps = parts as Pred[];
+      return { sql: ps.map((p) => `(${p.sql})`).join(" OR "), exact: ps.every((p) => p.exact) };
+    }
+    case "not": {
+      const inner = compilePredicate(expr.arg, ctx);
+      if (!inner || !inner.exact) return null;
+      // Missing values: three-valued logic keeps NOT(null) out, Python truth lets it in; the SQL
+      // lets it in (a superset of both) and the local executor decides.
+      return { sql: `NOT ifNull((${inner.sql}), 0)`, exact: false };
+    }
+    case "compare":
+      return compileCompare(expr, ctx);
+    case "wildcard": {
+      if (expr.target.kind !== "field" || expr.target.index !== undefined || expr.target.event !== undefined) return null;
+      if (!expr.patterns.every((p) => ASCII.test(p))) return null;
+      const f = fieldSql(expr.target.name, ctx);
+      if (!f || f.type === "Nullable(Float64)") return null;
+      const re = expr.patterns.map((p) => wildcardRe2(p)).join("|");
+      const pattern = literal(`${expr.caseInsensitive ? "(?i)" : ""}(?s)^(?:${re})$`);
+      return anyOf(f, (x) => `match(${x}, ${pattern})`, true);
+    }
+    case "in": {
+      if (expr.target.kind !== "field" || expr.target.index !== undefined || expr.target.event !== undefined) return null;
+      const f = fieldSql(expr.target.name, ctx);
+      if (!f) return null;
+      const values = expr.values.map((v) => (v.kind === "literal" ? v.value : undefined));
+      if (values.length === 0) return null;
+      if (f.type === "Nullable(Float64)") {
+        if (!values.every((v) => typeof v === "number")) return null;
+        return { sql: `${f.sql} IN (${values.map((v) => literal(v as number)).join(", ")})`, exact: true };
+      }
+      if (!values.every((v) => typeof v === "string" && (!expr.caseInsensitive || ASCII.test(v)))) return null;
+      const list = `(${(values as string[]).map((v) => literal(expr.caseInsensitive ? v.toLowerCase() : v)).join(", ")})`;
+      return anyOf(f, (x) => `${expr.caseInsensitive ? `lowerUTF8(${x})` : x} IN ${list}`, true);
+    }
+    case "isNull": {
+      if (expr.arg.kind !== "field" || expr.arg.index !== undefined || expr.arg.event !== undefined) return null;
+      const f = fieldSql(expr.arg.name, ctx);
+      if (!f) return null;
+      return { sql: f.type === "Array(String)" ? `empty(${f.sql})` : `isNull(${f.sql})`, exact: true };
+    }
+    case "term": {
+      // A superset of Splunk's token match: every literal piece occurs somewhere, case-insensitively.
+      if (!ASCII.test(expr.text) || expr.text.includes("\\")) return null;
+      const pieces = expr.text.split("*").filter((s) => s.length > 0);
+      if (pieces.length === 0) return null;
+      return { sql: pieces.map((p) => `positionCaseInsensitive(_raw, ${literal(p)}) > 0`).join(" AND "), exact: false };
+    }
+    case "field":
+    case "regex":
+    case "arith":
+    case "neg":
+    case "call":
+    case "lineage":
+    case "lambda":
+    case "lambdaVar":
+      return null;
+    default:
+      return assertNever(expr);
+  }
+}
+
+const FLIP = { "==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" } as const;
+
+function compileCompare(expr: Extract<Expr, { kind: "compare" }>, ctx: CompileContext): Pred | null {
+  let { left, right } = expr;
+  let op = expr.op;
+  if (left.kind === "literal" && right.kind === "field") {
+    [left, right] = [right, left];
+    op = FLIP[op];
+  }
+  if (left.kind !== "field" || right.kind !== "literal" || left.index !== undefined || left.event !== undefined) return null;
+  const f = fieldSql(left.name, ctx);
+  if (!f) return null;
+  const v = right.value;
+  const sqlOp = op === "==" ? "=" : op;
+  if (f.type === "Nullable(Float64)") {
+    if (typeof v !== "number") return null;
+    return { sql: `${f.sql} ${sqlOp} ${literal(v)}`, exact: true };
+  }
+  if (typeof v !== "string" || (op !== "==" && op !== "!=")) return null;
+  if (expr.caseInsensitive && !ASCII.test(v)) return null;
+  const want = literal(expr.caseInsensitive ? v.toLowerCase() : v);
+  const test = (x: string) => `${expr.caseInsensitive ? `lowerUTF8(${x})` : x} ${sqlOp} ${want}`;
+  return anyOf(f, test, true);
+}
+
+/** A per-value test lifted to the field: direct on scalars, "any element" on arrays (NULL when empty, like a missing value). */
+function anyOf(f: FieldSql, test: (x: string) => string, exact: boolean): Pred {
+  if (f.type === "Array(String)") return { sql: `if(empty(${f.sql}), NULL, arrayExists(x -> ${test("x")}, ${f.sql}))`, exact };
+  return { sql: test(f.sql), exact };
+}
+
+/** A wildcard pattern as an RE2 fragment: `*` any run, `?` one character, `\` escapes the next. */
+function wildcardRe2(pattern: string): string {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "*") out += ".*";
+    else if (c === "?") out += ".";
+    else if (c === "\\" && i + 1 < pattern.length) out += re2Escape(pattern[++i]!);
+    else out += re2Escape(c);
+  }
+  return out;
+}
+
+function re2Escape(c: string): string {
+  return /[\\^$.*+?()[\]{}|]/.test(c) ? `\\${c}` : c;
+}
+
+/** The WHERE clause that selects every event a plan can need, and whether it is exact. */
+export function planPredicate(plan: QueryPlan, ctx: CompileContext): Pred | null {
+  // Lineage looks at the ancestors of matching events, which no per-event filter can keep.
+  if (JSON.stringify(plan).includes('"kind":"lineage"')) return null;
+  const source = sourcePredicate(plan.source, ctx);
+  const time = timePredicate(plan.timeRange);
+  if (source === "none") return { sql: "0", exact: true };
+  const parts = [source, time].filter((p): p is Pred => p !== null);
+  if (parts.length === 0) return null;
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), exact: parts.every((p) => p.exact) && source !== null };
+}
+
+function anyStage(wheres: Expr[], ctx: CompileContext): Pred | null {
+  const parts = wheres.map((w) => compilePredicate(w, ctx));
+  if (parts.some((p) => p === null)) return null;
+  return { sql: (parts as Pred[]).map((p) => `(${p.sql})`).join(" OR "), exact: false };
+}
+
+function sourcePredicate(source: Source, ctx: CompileContext): Pred | null | "none" {
+  switch (source.kind) {
+    case "events":
+    case "tstats":
+      return compilePredicate(source.where, ctx);
+    case "sequence":
+      return anyStage([...source.stages.map((s) => s.where), ...(source.until ? [source.until.where] : [])], ctx);
+    case "sample":
+      return anyStage(source.stages.map((s) => s.where), ctx);
+    case "join":
+      return anyStage([...source.stages.map((s) => s.where), ...(source.until ? [source.until.where] : [])], ctx);
+    case "metadata":
+      return null;
+    case "lookupTable":
+      return "none";
+    default:
+      return assertNever(source);
+  }
+}
+
+function timePredicate(range: TimeRange | undefined): Pred | null {
+  if (!range || (range.earliest === null && range.latest === null)) return null;
+  const parts: string[] = [];
+  if (range.earliest !== null) parts.push(`_ts >= ${literal(range.earliest)}`);
+  if (range.latest !== null) parts.push(`_ts < ${literal(range.latest)}`);
+  return { sql: parts.join(" AND "), exact: true };
+}

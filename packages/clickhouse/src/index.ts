@@ -1,0 +1,14 @@
+/** Public API of the ClickHouse backend: load files into a dataset table, run EQL/SPL plans on it. */
+export { literal, ident, checkDatasetName, SqlSafetyError } from "./sql.ts";
+export type { SqlValue } from "./sql.ts";
+export { Connection, RemoteError } from "./conn.ts";
+export type { RequestOptions } from "./conn.ts";
+export { tables, readInfo, datasetExists } from "./layout.ts";
+export type { Target, DatasetInfo, SegmentMeta, FieldColumn, LoadRecord, ChType } from "./layout.ts";
+export { loadToClickHouse } from "./load.ts";
+export type { FileLoadResult, LoadOptions, LoadFile } from "./load.ts";
+export { compilePredicate, planPredicate, fieldSql } from "./compile.ts";
+export type { Pred, CompileContext } from "./compile.ts";
+export { rebuildDataset } from "./rebuild.ts";
+export { runEqlRemote, runSplRemote, fetchForPlan, selectSql } from "./remote.ts";
+export type { RemoteOptions } from "./remote.ts";

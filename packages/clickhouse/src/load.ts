@@ -1,0 +1,215 @@
+/**
+ * `quarry load --clickhouse`: each file goes through the engine's own streaming ingest and
+ * normalisation (so sourcetypes, fields, aliases and seq numbers are what a local load gives),
+ * then its segments are written to ClickHouse in batches. A load commits by writing its row in
+ * the loads table last; a load that fails part-way is deleted and, even if the delete fails, stays
+ * invisible to queries. A file whose content fingerprint (SHA-256) was already committed is skipped.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Dataset, IngestJob, type IngestProgress, type IngestSummary, type Segment } from "@quarry/engine";
+import { Connection, RemoteError } from "./conn.ts";
+import { addColumn, chTypeFor, ensureTables, holds, readInfo, tables, type FieldColumn, type SegmentMeta, type StoredKind, type Target } from "./layout.ts";
+import { ident, literal } from "./sql.ts";
+
+/** What happened to one file. */
+export interface FileLoadResult {
+  file: string;
+  status: "loaded" | "duplicate" | "failed" | "empty";
+  fingerprint: string;
+  summary: IngestSummary | null;
+  /** For a duplicate: the file name it was first loaded as. */
+  duplicateOf?: string;
+  error?: string;
+}
+
+/** Options of a load. */
+export interface LoadOptions {
+  /** Rows per INSERT. */
+  batchRows?: number;
+  onProgress?: (p: IngestProgress & { phase: "ingest" | "insert"; inserted: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** One file to load: a path on disk, and the name events get as `source` (default: the base name). */
+export interface LoadFile {
+  path: string;
+  name?: string;
+}
+
+/** Loads files into a ClickHouse dataset; resolves with one result per file (failures included). */
+export async function loadToClickHouse(target: Target, files: Array<string | LoadFile>, opts: LoadOptions = {}): Promise<FileLoadResult[]> {
+  const conn = new Connection(target.url);
+  const shards = target.cluster ? target.cluster.shardUrls.map((u) => new Connection(u)) : [];
+  try {
+    await ensureTables(conn, target, shards);
+    const info = await readInfo(conn, target.dataset, { mustExist: true });
+    const t = tables(target.dataset);
+    const maxSeg = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM ${ident(t.segments)}`);
+    const state = {
+      nextSeq: info.loads.reduce((m, l) => Math.max(m, l.seqEnd), 0),
+      nextSegment: Number(maxSeg[0]?.n ?? 0),
+      fields: info.fields,
+      fingerprints: new Map(info.loads.map((l) => [l.fingerprint, l.file])),
+    };
+    const results: FileLoadResult[] = [];
+    for (const f of files) {
+      const file = typeof f === "string" ? { path: f } : f;
+      results.push(await loadOne(conn, shards, target, file, state, opts));
+    }
+    return results;
+  } finally {
+    await Promise.all([conn.close(), ...shards.map((s) => s.close())]);
+  }
+}
+
+interface LoadState {
+  nextSeq: number;
+  nextSegment: number;
+  fields: Map<string, FieldColumn>;
+  fingerprints: Map<string, string>;
+}
+
+async function loadOne(conn: Connection, shards: Connection[], target: Target, file: LoadFile, state: LoadState, opts: LoadOptions): Promise<FileLoadResult> {
+  const name = file.name ?? basename(file.path);
+  const info = await stat(file.path).catch(() => null);
+  if (!info || !info.isFile()) return { file: name, status: "failed", fingerprint: "", summary: null, error: info ? "not a regular file" : `file not found: ${file.path}` };
+
+  // Ingest locally first (the same code path as the browser), hashing the bytes as they stream.
+  const ds = new Dataset();
+  ds.nextSeq = state.nextSeq;
+  const job = new IngestJob(ds, name);
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 })) {
+    if (opts.signal?.aborted) throw new RemoteError("load cancelled; nothing of this file was committed", "cancelled");
+    hash.update(chunk as Uint8Array);
+    job.write(chunk as Uint8Array);
+    opts.onProgress?.({ ...job.progress(), phase: "ingest", inserted: 0 });
+  }
+  const summary = job.end();
+  const fingerprint = hash.digest("hex");
+  const seen = state.fingerprints.get(fingerprint);
+  if (seen !== undefined) return { file: name, status: "duplicate", fingerprint, summary, duplicateOf: seen };
+  if (ds.rowCount === 0) return { file: name, status: "empty", fingerprint, summary };
+
+  const load = randomUUID();
+  const t = tables(target.dataset);
+  const metas: SegmentMeta[] = ds.segments.map((seg) => segmentMeta(seg, state.nextSegment + seg.id, load));
+  try {
+    await ensureColumns(conn, shards, target, ds, state.fields);
+    let inserted = 0;
+    const batchRows = opts.batchRows ?? 20_000;
+    const settings = target.cluster ? { insert_distributed_sync: 1 } : undefined;
+    for (const seg of ds.segments) {
+      const cols = [...seg.columns].map(([n, c]) => ({ col: state.fields.get(n)!, c }));
+      for (let start = 0; start < seg.rowCount; start += batchRows) {
+        if (opts.signal?.aborted) throw new RemoteError("load cancelled", "cancelled");
+        const end = Math.min(seg.rowCount, start + batchRows);
+        const rows: Array<Record<string, unknown>> = [];
+        for (let r = start; r < end; r++) rows.push(eventRow(seg, r, state.nextSegment + seg.id, load, cols));
+        await conn.insert(ident(t.events), rows, settings ? { settings, ...(opts.signal ? { signal: opts.signal } : {}) } : opts.signal ? { signal: opts.signal } : {});
+        inserted += rows.length;
+        opts.onProgress?.({ ...job.progress(), phase: "insert", inserted });
+      }
+    }
+    await conn.insert(ident(t.segments), metas.map((m) => ({ id: m.id, load, meta: JSON.stringify(m) })));
+    // The commit: only now does the load (and every row tagged with it) become visible.
+    await conn.insert(ident(t.loads), [{ load, fingerprint, file: name, events: ds.rowCount, seq_end: ds.nextSeq }]);
+  } catch (e) {
+    await rollback(conn, shards, target, load);
+    const err = e as Error;
+    return { file: name, status: "failed", fingerprint, summary, error: `${err.message} (nothing of this file was committed)` };
+  }
+  state.nextSeq = ds.nextSeq;
+  state.nextSegment += ds.segments.length;
+  state.fingerprints.set(fingerprint, name);
+  return { file: name, status: "loaded", fingerprint, summary };
+}
+
+/** Best-effort removal of an uncommitted load's rows (they are invisible to queries either way). */
+async function rollback(conn: Connection, shards: Connection[], target: Target, load: string): Promise<void> {
+  const t = tables(target.dataset);
+  try {
+    if (target.cluster) for (const s of shards) await s.command(`ALTER TABLE ${ident(t.local)} DELETE WHERE _load = ${literal(load)}`);
+    else await conn.command(`ALTER TABLE ${ident(t.events)} DELETE WHERE _load = ${literal(load)}`);
+  } catch {
+    // Unreachable server: the rows stay without a commit record, so no query ever sees them.
+  }
+}
+
+function segmentMeta(seg: Segment, id: number, load: string): SegmentMeta {
+  return {
+    id,
+    load,
+    sourcetype: seg.sourcetype,
+    columns: [...seg.columns].map(([n, c]) => [n, c.kind, c.kind === "str" && c.boolean === true]),
+    aliases: [...seg.aliases],
+  };
+}
+
+/** Gives every field of the file a column, widening nothing: a field whose kind no longer fits is a conflict. */
+async function ensureColumns(conn: Connection, shards: Connection[], target: Target, ds: Dataset, fields: Map<string, FieldColumn>): Promise<void> {
+  const kinds = new Map<string, Set<StoredKind>>();
+  for (const seg of ds.segments) {
+    for (const [n, c] of seg.columns) {
+      let s = kinds.get(n);
+      if (!s) kinds.set(n, (s = new Set()));
+      s.add(c.kind);
+    }
+  }
+  const t = tables(target.dataset);
+  const added: FieldColumn[] = [];
+  for (const [name, ks] of kinds) {
+    const need = chTypeFor(ks);
+    const have = fields.get(name);
+    if (have) {
+      if (!holds(have.type, need)) {
+        throw new RemoteError(`field "${name}" is stored as ${have.type} in dataset "${target.dataset}" but this file needs ${need}; load it into a new dataset`, "conflict");
+      }
+      continue;
+    }
+    const col: FieldColumn = { name, col: `c${fields.size}`, type: need };
+    await addColumn(conn, target, shards, col.col, col.type);
+    fields.set(name, col);
+    added.push(col);
+  }
+  await conn.insert(ident(t.fields), added.map((f) => ({ name: f.name, col: f.col, type: f.type })));
+}
+
+function eventRow(seg: Segment, r: number, segmentId: number, load: string, cols: Array<{ col: FieldColumn; c: Segment["columns"] extends Map<string, infer C> ? C : never }>): Record<string, unknown> {
+  const time = seg.time[r]!;
+  const row: Record<string, unknown> = {
+    _seq: seg.seq[r]!,
+    _load: load,
+    _segment: segmentId,
+    _ts: Number.isNaN(time) ? null : time,
+    _ms: Number.isNaN(time) ? 0 : Math.floor(time),
+    _raw: seg.raw[r]!,
+  };
+  for (const { col, c } of cols) {
+    let v: number | string | string[] | null = null;
+    switch (c.kind) {
+      case "num": {
+        const x = c.values[r]!;
+        v = Number.isNaN(x) ? null : col.type === "Nullable(Float64)" ? x : String(x);
+        break;
+      }
+      case "str": {
+        const id = c.ids[r]!;
+        v = id === 0 ? null : c.dict.values[id]!;
+        break;
+      }
+      case "multi": {
+        const out: string[] = [];
+        for (let i = c.offsets[r]!; i < c.offsets[r + 1]!; i++) out.push(c.dict.values[c.ids[i]!]!);
+        v = out.length ? out : null;
+        break;
+      }
+    }
+    if (v === null) continue;
+    row[col.col] = col.type === "Array(String)" && !Array.isArray(v) ? [String(v)] : v;
+  }
+  return row;
+}

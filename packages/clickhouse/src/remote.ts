@@ -1,0 +1,102 @@
+/**
+ * Running EQL and SPL against a ClickHouse dataset. The query is parsed and lowered once by the
+ * engine's own front ends; the plan's event selection (source filter, sequence/sample stage
+ * filters, time range) is compiled to SQL and runs in ClickHouse; the selected events stream back
+ * in ingest order and are rebuilt into a local dataset, on which the engine's executors (sequence
+ * matcher, stats, timechart…) produce exactly the response a local run produces.
+ */
+import {
+  Dataset,
+  applyMapping,
+  lowerEql,
+  parseEql,
+  parseSpl,
+  runEql,
+  runSpl,
+  type EqlOptions,
+  type EqlResponse,
+  type QueryPlan,
+  type SplOptions,
+  type SplResult,
+} from "@quarry/engine";
+import { Connection } from "./conn.ts";
+import { readInfo, tables, type DatasetInfo, type Target } from "./layout.ts";
+import { planPredicate, type Pred } from "./compile.ts";
+import { eventColumns, rebuildDataset } from "./rebuild.ts";
+import { ident, literal } from "./sql.ts";
+
+/** Options shared by remote runs. */
+export interface RemoteOptions {
+  signal?: AbortSignal;
+  /** Query id for the server (cancel with KILL QUERY); default a fresh UUID. */
+  queryId?: string;
+  /** Elasticsearch mappings applied to the rebuilt dataset, as `quarry eql --mapping` does locally. */
+  mappings?: Array<{ text: string; index?: string }>;
+  /** Called with the SQL that selected the events (for --explain and tests). */
+  onSql?: (sql: string, pred: Pred | null) => void;
+}
+
+/** The SELECT that fetches a plan's events. */
+export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null): string {
+  const t = tables(dataset);
+  const loads = info.loads.map((l) => literal(l.load)).join(", ");
+  const where = [`_load IN (${loads || "''"})`, ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
+  return `SELECT ${eventColumns(info).map(ident).join(", ")} FROM ${ident(t.events)} WHERE ${where} ORDER BY _seq`;
+}
+
+/** Fetches the events a plan needs and rebuilds them into a local dataset. */
+export async function fetchForPlan(target: Target, plan: QueryPlan, opts: RemoteOptions = {}): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string }> {
+  const conn = new Connection(target.url);
+  try {
+    const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
+    const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const typed = typedFields(opts.mappings);
+    const pred = planPredicate(plan, { info, typedFields: typed });
+    const sql = selectSql(info, target.dataset, pred);
+    opts.onSql?.(sql, pred);
+    const rows = await conn.rows(sql, req);
+    const dataset = rebuildDataset(info, rows);
+    for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
+    return { dataset, info, sql };
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Field names a mapping declares with a type, found by applying it to an empty dataset. */
+function typedFields(mappings: RemoteOptions["mappings"]): Set<string> {
+  const out = new Set<string>();
+  for (const m of mappings ?? []) {
+    const ds = new Dataset();
+    try {
+      applyMapping(ds, m.text, m.index === undefined ? {} : { index: m.index });
+    } catch {
+      // A bad mapping is reported by the local apply after the fetch.
+    }
+    for (const name of ds.fieldTypes.keys()) out.add(name);
+  }
+  return out;
+}
+
+/** Runs EQL on a ClickHouse dataset; the response equals `runEql` on the same files loaded locally. */
+export async function runEqlRemote(target: Target, query: string, opts: EqlOptions = {}, remote: RemoteOptions = {}): Promise<EqlResponse> {
+  const started = performance.now();
+  const plan = lowerEql(parseEql(query), {
+    dialect: opts.dialect ?? "elastic",
+    ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
+    eventCategoryField: opts.eventCategoryField ?? "event.category",
+  });
+  const { dataset } = await fetchForPlan(target, plan, remote);
+  const res = runEql(dataset, query, opts);
+  return { ...res, took: Math.round(performance.now() - started) };
+}
+
+/** Runs SPL on a ClickHouse dataset; the result equals `runSpl` on the same files loaded locally. */
+export async function runSplRemote(target: Target, query: string, opts: SplOptions = {}, remote: RemoteOptions = {}): Promise<SplResult> {
+  const started = performance.now();
+  const nowMs = opts.nowMs ?? Date.now();
+  const { plan } = parseSpl(query, { nowMs, tz: opts.tz ?? "UTC" });
+  const { dataset } = await fetchForPlan(target, plan, remote);
+  const res = runSpl(dataset, query, { ...opts, nowMs });
+  return { ...res, elapsedMs: performance.now() - started };
+}
