@@ -14,10 +14,10 @@ import { compareScalarsSpl } from "./values.ts";
  * typed arrays (one Float64Array per dictionary), so no row objects are built. Both produce
  * exactly what the general executors would (a test runs both and compares).
  */
-export function tryFastAggregate(ds: Dataset, list: EventList, pipe: Pipe | undefined, plan: QueryPlan, tz: string): Table | null {
+export function tryFastAggregate(ds: Dataset, list: EventList, pipe: Pipe | undefined): Table | null {
   if (!pipe) return null;
   if (pipe.kind === "stats" && pipe.mode === "stats" && pipe.by.length === 1 && pipe.by[0] !== "_time" && pipe.aggregations.every((a) => a.fn === "count" && !a.arg)) {
-    const counts = countBy(ds, list, pipe.by[0]!, null);
+    const counts = countBy(ds, list, pipe.by[0]!);
     if (!counts) return null;
     const keys = [...counts.keys()].sort((a, b) => compareScalarsSpl(counts.get(a)!.value, counts.get(b)!.value));
     const rows: Row[] = keys.map((k) => {
@@ -37,10 +37,10 @@ interface Count {
 }
 
 /**
- * Counts the selected events per value of `field` (multivalue: each value), optionally per time
- * bucket (`bucketOf` gives a bucket index per event). Returns null for columns it cannot count.
+ * Counts the selected events per value of `field` (multivalue: each value) with one typed-array
+ * cell per dictionary id.
  */
-function countBy(ds: Dataset, list: EventList, field: string, _unused: null): Map<string, Count> | null {
+function countBy(ds: Dataset, list: EventList, field: string): Map<string, Count> | null {
   const perDict = new Map<Dict, Float64Array>();
   const nums = new Map<number, number>();
   let segIndex = -1;
@@ -74,13 +74,12 @@ function countBy(ds: Dataset, list: EventList, field: string, _unused: null): Ma
   }
   const out = new Map<string, Count>();
   for (const [dict, t] of perDict) {
-    const boolean = false;
     for (let id = 1; id < t.length; id++) {
       if (t[id] === 0) continue;
       const text = dict.values[id]!;
       const prev = out.get(text);
       if (prev) prev.n += t[id]!;
-      else out.set(text, { value: boolean ? text === "true" : text, n: t[id]! });
+      else out.set(text, { value: text, n: t[id]! });
     }
   }
   for (const [v, n] of nums) {

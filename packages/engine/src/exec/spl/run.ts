@@ -58,7 +58,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
         if (!opts.noFastPath && first && fastEligible(first)) {
           // Counting needs no event order: select per segment and skip the merge.
           const unordered = selectUnordered(ds, where, plan.timeRange);
-          const fast = tryFastAggregate(ds, unordered, first, plan, opts.tz) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
+          const fast = tryFastAggregate(ds, unordered, first) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
           if (fast) {
             scanned = unordered.length;
             table = runPipes(ds, fast, pipes.slice(1), plan);

@@ -16,7 +16,6 @@ export interface SearchClause {
 }
 
 const TRUE: Expr = { kind: "literal", value: true };
-const OPS = ["!=", "<=", ">=", "==", "=", "<", ">"] as const;
 const FIELD_OP = /^([A-Za-z_@][\w.{}@:-]*?)\s*(!=|<=|>=|==|=|<|>)/;
 
 /**
@@ -100,7 +99,7 @@ class SearchParser {
     const fm = FIELD_OP.exec(head);
     if (fm && !/[*\\]/.test(fm[1]!)) {
       const field = fm[1]!;
-      const op = fm[2] as (typeof OPS)[number];
+      const op = fm[2]!;
       const fieldSpan: Span = { start, end: start + field.length };
       cur.pos += fm[0].length;
       cur.ws();

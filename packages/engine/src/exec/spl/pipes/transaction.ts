@@ -59,7 +59,13 @@ export function runTransaction(table: Table, p: Extract<Pipe, { kind: "transacti
       if (n === "_time" || n === "_raw") continue;
       const vs: Scalar[] = [];
       const seen = new Set<string>();
-      for (const e of events) for (const v of valuesOf(e[n] ?? null)) if (!seen.has(textOf(v))) (seen.add(textOf(v)), vs.push(v));
+      for (const e of events) {
+        for (const v of valuesOf(e[n] ?? null)) {
+          if (seen.has(textOf(v))) continue;
+          seen.add(textOf(v));
+          vs.push(v);
+        }
+      }
       const v = fromList(vs);
       if (v !== null) row[n] = v;
     }
