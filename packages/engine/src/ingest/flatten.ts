@@ -12,7 +12,12 @@ export interface FlattenReport {
  * Flattens nested JSON objects into dotted field names; arrays become multi-value fields (arrays
  * of objects are kept as JSON text per element).
  */
-export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", depth = 0, report?: FlattenReport): FlatFields {
+export function flattenJson(value: unknown, into?: FlatFields, prefix = "", depth = 0, report?: FlattenReport): FlatFields {
+  if (into === undefined && value !== null && typeof value === "object" && !Array.isArray(value) && isFlat(value as Record<string, unknown>)) {
+    // Already flat (Zeek JSON, most NDJSON): the parsed object is the field record, no copy.
+    return value as FlatFields;
+  }
+  const out = into ?? {};
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     if (prefix) out[prefix] = toFieldValue(value);
     return out;
@@ -31,6 +36,18 @@ export function flattenJson(value: unknown, out: FlatFields = {}, prefix = "", d
     }
   }
   return out;
+}
+
+/** True when every value is a scalar or an array of scalars. */
+function isFlat(obj: Record<string, unknown>): boolean {
+  for (const key in obj) {
+    const v = obj[key];
+    if (v !== null && typeof v === "object") {
+      if (!Array.isArray(v)) return false;
+      for (const x of v) if (x !== null && typeof x === "object") return false;
+    }
+  }
+  return true;
 }
 
 function toFieldValue(v: unknown): FieldValue {

@@ -42,7 +42,7 @@ export function emitJsonText(sink: ParseSink, text: string, lineNo: number, extr
     return;
   }
   const report = { tooDeep: false };
-  const fields = flattenJson(value, {}, "", 0, report);
+  const fields = flattenJson(value, undefined, "", 0, report);
   if (report.tooDeep) {
     sink.problem({
       line: lineNo,

@@ -27,16 +27,41 @@ export class SegmentBuilder {
     this.time.push(time);
     this.seq.push(seq);
     this.raw.push(raw);
+    // Events of one log mostly share their field order: match names by position against the
+    // previous event's (cheap string identity checks) and fall back to the map when they differ.
+    const names = this.lastNames;
+    const cols = this.lastCols;
+    let i = 0;
     for (const name in fields) {
+      let col: ColumnBuilder;
+      if (i < names.length && names[i] === name) {
+        col = cols[i]!;
+      } else {
+        col = this.columnFor(name);
+        names[i] = name;
+        cols[i] = col;
+      }
+      i++;
       const value = fields[name];
       if (value === null || value === undefined) continue;
-      let col = this.columns.get(name);
-      if (!col) {
-        col = new ColumnBuilder(this.dictFor(name));
-        this.columns.set(name, col);
-      }
       col.add(row, value);
     }
+    if (i < names.length) {
+      names.length = i;
+      cols.length = i;
+    }
+  }
+
+  private readonly lastNames: string[] = [];
+  private readonly lastCols: ColumnBuilder[] = [];
+
+  private columnFor(name: string): ColumnBuilder {
+    let col = this.columns.get(name);
+    if (!col) {
+      col = new ColumnBuilder(this.dictFor(name));
+      this.columns.set(name, col);
+    }
+    return col;
   }
 
   /** Sorts by (time, seq) and freezes the columns. */
