@@ -69,11 +69,6 @@ export class Rng {
     return s.slice(0, n);
   }
 
-  /** An exponentially distributed value with the given mean (inter-arrival times). */
-  exp(mean: number): number {
-    return -Math.log(1 - this.next()) * mean;
-  }
-
   /** A fresh generator whose stream depends on this one's seed and a label, not on call order elsewhere. */
   fork(label: string): Rng {
     return new Rng(`${this.u32()}:${label}`);

@@ -84,8 +84,16 @@ export function officeWeight(t: number): number {
   return weekend ? base * 0.12 : base;
 }
 
-/** Relative activity of internet-facing and server traffic: diurnal but never idle. */
+/**
+ * Server and internet traffic per Pacific hour: diurnal but never idle. A table of exact decimals rather
+ * than a trig formula, so no libm rounding difference between JS engines can change the output bytes.
+ */
+const SERVER_BY_HOUR = [
+  0.62, 0.58, 0.56, 0.55, 0.55, 0.58, 0.65, 0.74, 0.84, 0.92, 0.97, 1.0,
+  1.0, 1.0, 0.98, 0.95, 0.92, 0.88, 0.84, 0.8, 0.76, 0.72, 0.68, 0.65,
+];
+
+/** Relative activity of internet-facing and server traffic at an instant. */
 export function serverWeight(t: number): number {
-  const { hour } = localHourDay(t);
-  return 0.55 + 0.45 * Math.sin(((hour - 8) / 24) * 2 * Math.PI + Math.PI / 2) ** 2;
+  return SERVER_BY_HOUR[localHourDay(t).hour]!;
 }
