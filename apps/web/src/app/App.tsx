@@ -11,8 +11,10 @@ import { queryState, runCurrentQuery, setQueryText } from "../features/editor/qu
 import { SequencesPanel } from "../features/events/SequencesPanel.tsx";
 import { eqlWithFilter } from "../features/fields/filter.ts";
 import { StatsPanel } from "../features/stats/StatsPanel.tsx";
+import { AnalystViews } from "../features/pivots/AnalystViews.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
+import { ShareSync } from "./ShareSync.tsx";
 import { investigation, viewOf } from "./investigation.ts";
 import { applyTheme, settings } from "./settings.ts";
 import { useStore } from "./store.ts";
@@ -63,6 +65,7 @@ export function App() {
       }}
     >
       <Header onRestart={restart} onHelp={() => setHelp(true)} />
+      <ShareSync queue={queue} status={status.data} />
       <div className="workspace">
         <aside className="sidebar">
           <DatasetsPanel queue={queue} />
@@ -80,6 +83,7 @@ export function App() {
                   {inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} />}
                 </>
               )}
+              <AnalystViews fields={status.data?.fields ?? []} />
             </>
           ) : (
             <section className="panel welcome">

@@ -2,6 +2,7 @@ import { useEngine, useEngineState } from "../engine/hooks.ts";
 import { formatCount } from "./format.ts";
 import { settings, type QueryLanguage } from "./settings.ts";
 import { useStore } from "./store.ts";
+import { useState } from "react";
 
 /** Top bar: product name, what is loaded, engine health, language switch, theme. */
 export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: () => void }) {
@@ -37,11 +38,31 @@ export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: (
             </button>
           ))}
         </div>
+        <CopyLink />
         <button type="button" className="ghost" title="Switch theme" onClick={() => settings.set((p) => ({ ...p, theme: p.theme === "dark" ? "light" : "dark" }))}>
           {s.theme === "dark" ? "☾" : "☀"}
         </button>
         <button type="button" className="ghost" title="Keyboard shortcuts (?)" onClick={onHelp}>?</button>
       </div>
     </header>
+  );
+}
+
+/** Copies the page URL, which always holds the investigation state. */
+function CopyLink() {
+  const [done, setDone] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      setDone("Link copied");
+    } catch {
+      setDone("Copy the address bar: it holds the investigation");
+    }
+    setTimeout(() => setDone(null), 2500);
+  };
+  return (
+    <button type="button" className="ghost" data-testid="copy-link" title="Copy a link to this investigation" onClick={() => void copy()}>
+      {done ?? "Share"}
+    </button>
   );
 }

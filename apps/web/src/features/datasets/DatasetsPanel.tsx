@@ -4,6 +4,7 @@ import { formatBytes, formatCount, formatTime } from "../../app/format.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { useEngine } from "../../engine/hooks.ts";
+import { clearQuery } from "../editor/query-store.ts";
 import { loadSample, type FileJob, type IngestQueue } from "./ingest-store.ts";
 
 /** Drop zone, file picker, sample loader, per-file progress and problems, and what is loaded. */
@@ -20,7 +21,7 @@ export function DatasetsPanel({ queue }: { queue: IngestQueue }) {
           ))}
         </ul>
       )}
-      <LoadedSummary onClear={() => void queue.clear()} />
+      <LoadedSummary onClear={() => void queue.clear().then(clearQuery)} />
     </section>
   );
 }

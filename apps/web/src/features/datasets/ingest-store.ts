@@ -33,10 +33,25 @@ export class IngestQueue {
   private readonly entries = new Map<number, Entry>();
   private chain: Promise<void> = Promise.resolve();
 
+  /** Files the last restore brought back from this browser's storage. */
+  readonly restored = createStore<number>(0);
+  private pending = 0;
+
   constructor(
     private readonly engine: EngineClient,
     private readonly onLoaded: () => void,
-  ) {}
+  ) {
+    // Restoring comes first in the chain, so a file dropped meanwhile loads after it.
+    this.chain = this.engine.call("restore", {}).then(
+      (status) => {
+        if (status && status.files.length > 0) {
+          this.restored.set(status.files.length);
+          this.onLoaded();
+        }
+      },
+      () => {},
+    );
+  }
 
   /** Queues files (from a drop or the picker). */
   addFiles(files: File[]): void {
@@ -78,7 +93,13 @@ export class IngestQueue {
     const entry: Entry = { source, abort: new AbortController() };
     this.entries.set(id, entry);
     this.jobs.set((js) => [...js, { id, name, size, state: "queued", bytes: 0, events: 0, problems: 0, summary: null, error: null }]);
-    this.chain = this.chain.then(() => this.run(id, name, entry));
+    this.pending++;
+    this.chain = this.chain
+      .then(() => this.run(id, name, entry))
+      .finally(() => {
+        // Once the queue is empty, the dataset is saved so a reload keeps it.
+        if (--this.pending === 0) void this.engine.call("persist", {}).catch((e: Error) => console.warn(`could not save the dataset: ${e.message}`));
+      });
   }
 
   private async run(id: number, name: string, entry: Entry): Promise<void> {
@@ -103,6 +124,9 @@ export class IngestQueue {
     this.jobs.set((js) => js.map((j) => (j.id === id ? fn(j) : j)));
   }
 }
+
+/** Whether the analyst loaded the sample dataset (a share URL then asks the recipient to load it too). */
+export const sampleRequested = createStore<boolean>(false);
 
 /** One entry of `public/sample/index.json`. */
 export interface SampleFile {
@@ -139,6 +163,7 @@ function baseName(path: string): string {
 
 /** Queues every file of the sample dataset (`public/sample/index.json`, same origin). */
 export async function loadSample(queue: IngestQueue): Promise<void> {
+  sampleRequested.set(true);
   const base = new URL("sample/", document.baseURI).href;
   const res = await fetch(new URL("index.json", base));
   if (!res.ok) throw new Error(`the sample index is missing (HTTP ${res.status})`);
