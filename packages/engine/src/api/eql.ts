@@ -30,7 +30,7 @@ export interface EqlOptions {
   /** `endgame` runs Python EQL semantics (case-insensitive unless `caseSensitive`). */
   dialect?: "elastic" | "endgame";
   caseSensitive?: boolean;
-  /** Units of the timestamp field per millisecond for `maxspan`; detected (FILETIME ticks) when absent. */
+  /** Units of the timestamp field per millisecond for `maxspan` (default 1: epoch ms, as Elasticsearch; the endgame dialect detects FILETIME ticks). */
   timeUnitsPerMs?: number;
   cancel?: CancelToken;
 }
@@ -78,7 +78,9 @@ export function runEqlPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions = {}, 
     sortCaseInsensitive: opts.dialect === "endgame" && opts.caseSensitive !== true,
     order: { timestampField, tiebreakerField: opts.tiebreakerField ?? null },
     maxSamplesPerKey: opts.maxSamplesPerKey ?? 1,
-    timeUnitsPerMs: opts.timeUnitsPerMs ?? detectTimeUnits(ds, timestampField),
+    // Elasticsearch reads a numeric timestamp as epoch milliseconds whatever it holds; Python EQL
+    // (the endgame dialect) knows FILETIME ticks, so maxspan is real time there.
+    timeUnitsPerMs: opts.timeUnitsPerMs ?? (opts.dialect === "endgame" ? detectTimeUnits(ds, timestampField) : 1),
     nullJoinKeys: false,
     size,
   });
