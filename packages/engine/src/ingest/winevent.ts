@@ -163,7 +163,8 @@ export function winEventFromXml(xml: string): ParsedEvent {
   const channel = fields.Channel;
   const computer = fields.Computer;
   const sourcetype = typeof channel === "string" && channel ? "XmlWinEventLog:" + channel : "XmlWinEventLog";
-  const systemTime = fields.SystemTime;
+  // Sysmon's UtcTime (`YYYY-MM-DD HH:MM:SS.mmm`, UTC) stands in when TimeCreated is missing.
+  const systemTime = fields.SystemTime ?? fields.UtcTime;
   const event: ParsedEvent = {
     time: typeof systemTime === "string" ? parseIsoLike(systemTime) : NaN,
     raw: xml,

@@ -141,3 +141,14 @@ describe("winEventFromXml", () => {
     ]);
   });
 });
+
+describe("winEventFromXml time", () => {
+  it("falls back to Sysmon UtcTime when TimeCreated is missing", () => {
+    const e = winEventFromXml(
+      "<Event><System><EventID>1</EventID><Channel>Microsoft-Windows-Sysmon/Operational</Channel></System>" +
+        "<EventData><Data Name='UtcTime'>2017-08-24 03:45:03.121</Data></EventData></Event>",
+    );
+    expect(e.time).toBe(Date.UTC(2017, 7, 24, 3, 45, 3, 121));
+    expect(e.host).toBeUndefined();
+  });
+});
