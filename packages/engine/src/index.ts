@@ -55,3 +55,5 @@ export { applyMapping, parseMapping } from "./exec/mapping.ts";
 export type { MappingSummary, ApplyMappingOptions } from "./exec/mapping.ts";
 export { ViewsService, viewsOf } from "./views/service.ts";
 export type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest, TimeBounds, ViewsHost } from "./views/service.ts";
+export { parseSplPipeline, appendSplFilter, printSplPipeline, splWithFilter } from "./api/spl.ts";
+export type { SplPipelineNode, SplStageNode, SplFilterNode } from "./api/spl.ts";

@@ -107,3 +107,5 @@ export function splExportCsv(res: SplResult): string {
 export function splExportTable(res: SplResult): string {
   return toAlignedTable(res.fields, toExportRows(res.results, res.fields, res.tz));
 }
+export { parseSplPipeline, appendSplFilter, printSplPipeline, printFilter, splWithFilter } from "../lang/spl/edit.ts";
+export type { SplPipelineNode, SplStageNode, SplFilterNode } from "../lang/spl/edit.ts";
