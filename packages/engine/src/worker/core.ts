@@ -7,6 +7,7 @@ import type { Segment } from "../store/types.ts";
 import type { CancelToken } from "../exec/cancel.ts";
 import type { DatasetStatus, EventDetail, EventPage, EventRow, LoadedFile, QueryInfo, QueryRequest, SequencePage, TablePage, ViewRef } from "./protocol.ts";
 import { runQuery, UI_SIZE, type QueryRun } from "./query.ts";
+import { exportEvents, exportTable, type ExportText } from "./export.ts";
 
 /** Characters of `_raw` sent per events-table row; the full text comes with `event`. */
 const RAW_PREVIEW = 2000;
@@ -164,6 +165,16 @@ export class EngineCore {
     if (stream.kind !== "table") throw new Error(`result ${handle} holds ${stream.kind}, not a table`);
     const [start, end] = pageBounds(stream.rows.length, offset, limit);
     return { total: stream.rows.length, offset: start, fields: stream.fields, rows: stream.rows.slice(start, end) };
+  }
+
+  /** A view's events, or a table result, as CSV or NDJSON. */
+  exportText(view: ViewRef | undefined, table: number | undefined, format: "csv" | "ndjson", timeZone = "UTC"): ExportText {
+    if (table !== undefined) {
+      const { stream } = this.result(table).run;
+      if (stream.kind !== "table") throw new Error(`result ${table} holds ${stream.kind}, not a table`);
+      return exportTable(stream.fields, stream.rows, format, timeZone);
+    }
+    return exportEvents(this.dataset.segments, this.listOf(view), format);
   }
 
   /** Forgets a result. */

@@ -60,6 +60,7 @@ export function engineHandlers(core: EngineCore, storage: DatasetStorage | null 
     table: (p) => core.table(p.handle, p.offset, p.limit),
     release: (p) => core.release(p.handle),
     check: (p) => checkQuery(p.lang, p.text),
+    export: (p) => core.exportText(p.view, p.table, p.format, p.timeZone),
     complete: (p) => completeQuery(core.dataset, p.lang, p.text, p.offset),
     sankey: (p, ctx) => viewsOf(core).sankey(p, cancelCheck(ctx)),
     processTree: (p, ctx) => viewsOf(core).processTree(p, cancelCheck(ctx)),

@@ -43,6 +43,8 @@ export interface EngineApi {
   persist: { req: Record<string, never>; res: { bytes: number }; progress: never };
   /** Replaces the dataset with the stored one; null when nothing is stored. */
   restore: { req: Record<string, never>; res: DatasetStatus | null; progress: never };
+  /** The current result as CSV or NDJSON text (events of a view, or a table result). */
+  export: { req: { view?: ViewRef; table?: number; format: "csv" | "ndjson"; timeZone?: string }; res: { text: string; rows: number; truncated: boolean }; progress: never };
   /** Completion suggestions at an offset. */
   complete: { req: { lang: "eql" | "spl"; text: string; offset: number }; res: CompletionResult; progress: never };
   /** Analyst views (views/service.ts): PPID→PID or two-field Sankey of a view or host. */

@@ -115,3 +115,22 @@ describe("worker SPL queries on eve-small (expected counts computed from the fil
     expect(Object.fromEntries(page.rows.map((r) => [r.event_type, Number(r.count)]))).toEqual(byType);
   });
 });
+
+describe("worker export", () => {
+  const c = core();
+  it("writes a result's events as NDJSON and CSV, one row per event", () => {
+    const info = c.query({ lang: "eql", text: 'library where dll.name == "scrobj.dll"' });
+    const nd = c.exportText({ kind: "result", handle: info.handle }, undefined, "ndjson");
+    expect(nd.rows).toBe(1);
+    const obj = JSON.parse(nd.text.trim()) as Record<string, string>;
+    expect(obj["dll.name"]).toBe("scrobj.dll");
+    expect(obj._raw).toContain("scrobj.dll");
+    const csv = c.exportText({ kind: "result", handle: info.handle }, undefined, "csv");
+    const [header, ...lines] = csv.text.trimEnd().split("\n");
+    expect(header!.split(",")[0]).toBe("_time");
+    expect(header).toContain("dll.name");
+    expect(lines).toHaveLength(1);
+    const all = c.exportText(undefined, undefined, "ndjson");
+    expect(all.text.trimEnd().split("\n")).toHaveLength(150);
+  });
+});
