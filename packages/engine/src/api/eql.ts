@@ -10,7 +10,8 @@ import { eventFields } from "../store/dataset.ts";
 import type { Scalar, Segment } from "../store/types.ts";
 import { parseEql } from "../lang/eql/parser.ts";
 import { lowerEql } from "../lang/eql/lower.ts";
-import type { QueryPlan } from "../lang/plan.ts";
+import type { Expr, Pipe, QueryPlan, Source } from "../lang/plan.ts";
+import { QueryError, type Span } from "../lang/errors.ts";
 import type { CancelToken } from "../exec/cancel.ts";
 import { executePlan } from "../exec/run.ts";
 import { fieldKeys } from "../exec/order.ts";
@@ -30,6 +31,8 @@ export interface EqlOptions {
   /** `endgame` runs Python EQL semantics (case-insensitive unless `caseSensitive`). */
   dialect?: "elastic" | "endgame";
   caseSensitive?: boolean;
+  /** Refuse a query that names a field no event has, as Elasticsearch does ("Unknown column"); default: run it (the field is null). */
+  strictFields?: boolean;
   /** Units of the timestamp field per millisecond for `maxspan` (default 1: epoch ms, as Elasticsearch; the endgame dialect detects FILETIME ticks). */
   timeUnitsPerMs?: number;
   cancel?: CancelToken;
@@ -58,6 +61,26 @@ export interface EqlResponse {
 
 /** Parses, lowers and runs an EQL query; throws `QueryError` (positioned) for a bad query. */
 export function runEql(ds: Dataset, query: string, opts: EqlOptions = {}): EqlResponse {
+  return runEqlDetailed(ds, query, opts).response;
+}
+
+/** A field the query names that no loaded event (nor a mapping) has. */
+export interface UnknownField {
+  name: string;
+  span: Span | null;
+}
+
+/** `runEql` plus what the response body cannot carry: the uncapped match count and unknown fields. */
+export interface EqlDetailedResult {
+  response: EqlResponse;
+  /** Events or sequences matched before the `size` cap (the response lists at most `size`). */
+  matched: number;
+  /** Non-optional fields the query names that the dataset does not have (Elasticsearch would refuse the query). */
+  unknownFields: UnknownField[];
+}
+
+/** Runs an EQL query and also reports the uncapped count and unknown fields (for the UI). */
+export function runEqlDetailed(ds: Dataset, query: string, opts: EqlOptions = {}): EqlDetailedResult {
   const started = performance.now();
   const ast = parseEql(query);
   const plan = lowerEql(ast, {
@@ -65,11 +88,36 @@ export function runEql(ds: Dataset, query: string, opts: EqlOptions = {}): EqlRe
     ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
     eventCategoryField: opts.eventCategoryField ?? "event.category",
   });
-  return runEqlPlan(ds, plan, opts, started);
+  const unknownFields = eqlUnknownFields(ds, plan);
+  if (opts.strictFields && unknownFields.length > 0) {
+    const f = unknownFields[0]!;
+    throw new QueryError(`Unknown column [${f.name}]`, f.span ?? { start: 0, end: query.length }, []);
+  }
+  const { response, matched } = runPlan(ds, plan, opts, started);
+  return { response, matched, unknownFields };
 }
 
 /** Runs an already lowered EQL plan and shapes the response. */
 export function runEqlPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions = {}, started = performance.now()): EqlResponse {
+  return runPlan(ds, plan, opts, started).response;
+}
+
+/** Fields of a plan (not optional `?x`, not lambda variables) that no segment, alias or mapping knows. */
+export function eqlUnknownFields(ds: Dataset, plan: QueryPlan): UnknownField[] {
+  const known = new Set(ds.fieldNames());
+  for (const k of ds.fieldTypes.keys()) known.add(k);
+  const out: UnknownField[] = [];
+  const seen = new Set<string>();
+  const isKnown = (name: string): boolean => known.has(name) || [...known].some((k) => k.startsWith(name + "."));
+  walkPlanFields(plan, (f) => {
+    if (f.optional || seen.has(f.name) || f.name === "_raw") return;
+    seen.add(f.name);
+    if (!isKnown(f.name)) out.push({ name: f.name, span: f.span ?? null });
+  });
+  return out;
+}
+
+function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number): { response: EqlResponse; matched: number } {
   const size = Math.max(0, Math.floor(opts.size ?? 10));
   const timestampField = opts.timestampField ?? "@timestamp";
   const stream = executePlan(ds, plan, {
@@ -86,7 +134,8 @@ export function runEqlPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions = {}, 
   });
   const fromEnd = lastLimit(plan) === "tail";
   const hits = shape(ds, stream, size, fromEnd);
-  return { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits };
+  const matched = stream.kind === "events" ? stream.events.length : stream.kind === "sequences" ? stream.sequences.length : stream.rows.length;
+  return { response: { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits }, matched };
 }
 
 /** Whether the last head/tail pipe is a tail: the size cap then keeps the last results. */
@@ -205,4 +254,72 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
     cur = cur[k] as Record<string, unknown>;
   }
   cur[path[path.length - 1]!] = value;
+}
+
+type FieldExpr = Extract<Expr, { kind: "field" }>;
+
+/** Calls `fn` for every field node of a plan (lambda variables are not fields). */
+function walkPlanFields(plan: QueryPlan, fn: (f: FieldExpr) => void): void {
+  const expr = (e: Expr): void => {
+    switch (e.kind) {
+      case "field":
+        if (e.event === undefined) fn(e);
+        return;
+      case "literal":
+      case "term":
+      case "lambdaVar":
+        return;
+      case "not":
+      case "isNull":
+      case "neg":
+        return expr(e.arg);
+      case "and":
+      case "or":
+      case "call":
+        return e.args.forEach(expr);
+      case "compare":
+      case "arith":
+        expr(e.left);
+        return expr(e.right);
+      case "wildcard":
+      case "regex":
+        return expr(e.target);
+      case "in":
+        expr(e.target);
+        return e.values.forEach(expr);
+      case "lineage":
+        return expr(e.query);
+      case "lambda":
+        return expr(e.body);
+    }
+  };
+  const stage = (s: { where: Expr; keys: Expr[] }): void => {
+    expr(s.where);
+    s.keys.forEach(expr);
+  };
+  const source = (s: Source): void => {
+    switch (s.kind) {
+      case "events":
+        return expr(s.where);
+      case "sequence":
+        s.stages.forEach(stage);
+        if (s.until) stage(s.until);
+        return;
+      case "sample":
+        return s.stages.forEach(stage);
+      case "join":
+        s.stages.forEach(stage);
+        if (s.until) stage(s.until);
+        return;
+      default:
+        return;
+    }
+  };
+  const pipe = (p: Pipe): void => {
+    if (p.kind === "where") expr(p.expr);
+    else if (p.kind === "sort") p.keys.forEach((k) => expr(k.expr));
+    else if (p.kind === "count" || p.kind === "unique" || p.kind === "uniqueCount") p.fields.forEach(expr);
+  };
+  source(plan.source);
+  plan.pipes.forEach(pipe);
 }

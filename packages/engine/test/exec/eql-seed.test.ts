@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Dataset, ingestBytes } from "../../src/index.ts";
-import { runEql } from "../../src/api/eql.ts";
+import { runEql, runEqlDetailed } from "../../src/api/eql.ts";
+import { QueryError } from "../../src/lang/errors.ts";
 
 const FILE = new URL("../../../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url);
 
@@ -62,5 +63,37 @@ describe("seed 000: EQL tutorial on atomic-regsvr32", () => {
       destination: { address: "151.101.48.133", port: "443" },
     });
     for (const e of seq.events) expect("_index" in e && e._index).toBe("normalized-T1117-AtomicRed-regsvr32");
+  });
+
+  it("caps the list at size 10 by default and reports the uncapped count separately", () => {
+    const r = runEqlDetailed(ds, 'any where process.name == "regsvr32.exe"');
+    expect(r.response.hits.events).toHaveLength(10);
+    expect(r.response.hits.total.value).toBe(10);
+    expect(r.matched).toBe(143);
+  });
+
+  it("returns the last events with tail, in time order", () => {
+    const r = runEql(ds, "network where true | tail 1");
+    const ev = r.hits.events![0]!;
+    expect("_source" in ev && ev._source).toMatchObject({ "@timestamp": 131883573238680000 });
+  });
+
+  it("reports unknown fields, and refuses them when strict like Elasticsearch", () => {
+    const q = 'process where process.nmae == "regsvr32.exe"';
+    expect(runEqlDetailed(ds, q).unknownFields.map((f) => f.name)).toEqual(["process.nmae"]);
+    expect(runEqlDetailed(ds, 'process where ?process.nmae == null').unknownFields).toEqual([]);
+    let err: unknown;
+    try {
+      runEql(ds, q, { strictFields: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(QueryError);
+    expect((err as QueryError).message).toBe("Unknown column [process.nmae]");
+    expect((err as QueryError).span.start).toBe(q.indexOf("process.nmae"));
+  });
+
+  it("gives a positioned QueryError for a malformed query", () => {
+    expect(() => runEql(ds, "process where process.name ==")).toThrow(QueryError);
   });
 });
