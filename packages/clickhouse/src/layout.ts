@@ -91,12 +91,20 @@ export async function ensureTables(conn: Connection, target: Target, shardConns:
   );
 }
 
-/** Adds a field column to the events table(s). */
-export async function addColumn(conn: Connection, target: Target, shardConns: Connection[], col: string, type: ChType): Promise<void> {
+/** Adds field columns to the events table(s) in one ALTER each (18.16 has no ADD COLUMN IF NOT EXISTS). */
+export async function addColumns(conn: Connection, target: Target, shardConns: Connection[], cols: Array<{ col: string; type: ChType }>): Promise<void> {
+  if (cols.length === 0) return;
   const t = tables(target.dataset);
-  const def = `ADD COLUMN IF NOT EXISTS ${ident(col)} ${type}`;
+  const def = cols.map((c) => `ADD COLUMN ${ident(c.col)} ${c.type}`).join(", ");
   if (target.cluster) for (const shard of shardConns) await shard.command(`ALTER TABLE ${ident(t.local)} ${def}`);
   await conn.command(`ALTER TABLE ${ident(t.events)} ${def}`);
+}
+
+/** Column names the events table already has (a failed load may have added some without recording them). */
+export async function existingColumns(conn: Connection, dataset: string): Promise<Set<string>> {
+  const t = tables(dataset);
+  const rows = await conn.rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = ${literal(t.events)}`);
+  return new Set(rows.map((r) => r.name));
 }
 
 /** Whether the dataset exists on the server. */

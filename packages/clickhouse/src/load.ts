@@ -11,7 +11,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { Dataset, IngestJob, type IngestProgress, type IngestSummary, type Segment } from "@quarry/engine";
 import { Connection, RemoteError } from "./conn.ts";
-import { addColumn, chTypeFor, ensureTables, holds, readInfo, tables, type FieldColumn, type SegmentMeta, type StoredKind, type Target } from "./layout.ts";
+import { addColumns, chTypeFor, ensureTables, existingColumns, holds, readInfo, tables, type FieldColumn, type SegmentMeta, type StoredKind, type Target } from "./layout.ts";
 import { ident, literal } from "./sql.ts";
 
 /** What happened to one file. */
@@ -161,6 +161,9 @@ async function ensureColumns(conn: Connection, shards: Connection[], target: Tar
   }
   const t = tables(target.dataset);
   const added: FieldColumn[] = [];
+  const taken = await existingColumns(conn, target.dataset);
+  for (const f of fields.values()) taken.add(f.col);
+  let next = 0;
   for (const [name, ks] of kinds) {
     const need = chTypeFor(ks);
     const have = fields.get(name);
@@ -170,12 +173,14 @@ async function ensureColumns(conn: Connection, shards: Connection[], target: Tar
       }
       continue;
     }
-    const col: FieldColumn = { name, col: `c${fields.size}`, type: need };
-    await addColumn(conn, target, shards, col.col, col.type);
-    fields.set(name, col);
+    while (taken.has(`c${next}`)) next++;
+    const col: FieldColumn = { name, col: `c${next}`, type: need };
+    taken.add(col.col);
     added.push(col);
   }
+  await addColumns(conn, target, shards, added);
   await conn.insert(ident(t.fields), added.map((f) => ({ name: f.name, col: f.col, type: f.type })));
+  for (const f of added) fields.set(f.name, f);
 }
 
 function eventRow(seg: Segment, r: number, segmentId: number, load: string, cols: Array<{ col: FieldColumn; c: Segment["columns"] extends Map<string, infer C> ? C : never }>): Record<string, unknown> {
