@@ -7,6 +7,7 @@ import { kvFormat } from "./kv.ts";
 import { ndjsonFormat } from "./ndjson.ts";
 import { panCsvFormat } from "./pan-csv.ts";
 import { textLinesFormat } from "./text-lines.ts";
+import { winEventLogTextFormat } from "./wineventlog-text.ts";
 import { xmlWinEventLogFormat } from "./xmlwineventlog.ts";
 import { zeekTsvFormat } from "./zeek-tsv.ts";
 import type { BinaryFormat, Format, TextFormat } from "./types.ts";
@@ -17,6 +18,7 @@ import type { BinaryFormat, Format, TextFormat } from "./types.ts";
  */
 export const TEXT_FORMATS: TextFormat[] = [
   xmlWinEventLogFormat,
+  winEventLogTextFormat,
   zeekTsvFormat,
   esBulkFormat,
   ndjsonFormat,

@@ -46,16 +46,44 @@ const COMMON: Record<string, string> = {
   signature_id: "EventCode",
 };
 
+/** Where each value lives: XML Data names or the classic text's labels. */
+interface SecurityNames {
+  eventCode: string;
+  newPid: string;
+  creatorPid: string;
+  exitPid: string;
+  newName: string;
+  exitName: string;
+  parentName: string;
+}
+
+const XML_NAMES: SecurityNames = {
+  eventCode: "EventID",
+  newPid: "NewProcessId",
+  creatorPid: "ProcessId",
+  exitPid: "ProcessId",
+  newName: "NewProcessName",
+  exitName: "ProcessName",
+  parentName: "ParentProcessName",
+};
+
+const TEXT_NAMES: SecurityNames = {
+  eventCode: "EventCode",
+  newPid: "New_Process_ID",
+  creatorPid: "Creator_Process_ID",
+  exitPid: "Process_ID",
+  newName: "New_Process_Name",
+  exitName: "Process_Name",
+  parentName: "Creator_Process_Name",
+};
+
 /**
- * Windows Security (XML or classic): 4688's hex `NewProcessId`/`ProcessId` become numeric
- * `process.pid`/`process.parent.pid`; `user`, `action`, `signature` are computed per EventCode;
- * the rest (`src_ip`, `process.executable`, `process.command_line`…) are aliases.
+ * Windows Security as XML (XmlWinEventLog:Security): 4688's hex `NewProcessId`/`ProcessId`
+ * become numeric `process.pid`/`process.parent.pid`; `user`, `action`, `signature` are computed
+ * per EventCode; the rest (`src_ip`, `process.executable`, `process.command_line`…) are aliases.
  */
 registerNormalizer({
-  matches: (st) => {
-    const s = st.toLowerCase();
-    return s === "xmlwineventlog:security" || s === "wineventlog:security" || s === "wineventlog";
-  },
+  matches: (st) => st.toLowerCase() === "xmlwineventlog:security",
   aliases: {
     ...COMMON,
     "process.executable": "NewProcessName",
@@ -74,25 +102,70 @@ registerNormalizer({
     parent_process_path: "ParentProcessName",
     logon_type: "LogonType",
   },
-  derive: deriveSecurity,
+  derive(e) {
+    const f = e.fields;
+    const id = text(f.EventID) ?? text(f.EventCode);
+    const user = id !== null && TARGET_USER.has(id) ? text(f.TargetUserName) : text(f.SubjectUserName);
+    deriveSecurity(e, XML_NAMES, user ?? text(f.TargetUserName) ?? text(f.SubjectUserName));
+  },
 });
 
-function deriveSecurity(e: ParsedEvent): void {
+/**
+ * Classic Windows event text (WinEventLog:Security, as BOTSv2 indexed it): Splunk's label names
+ * (`New_Process_Name`, `Account_Name` with subject then target, `Source_Network_Address`).
+ */
+registerNormalizer({
+  matches: (st) => {
+    const s = st.toLowerCase();
+    return s === "wineventlog:security" || s === "wineventlog";
+  },
+  aliases: {
+    "event.code": "EventCode",
+    "host.name": "ComputerName",
+    "winlog.channel": "LogName",
+    "winlog.record_id": "RecordNumber",
+    dest: "ComputerName",
+    signature_id: "EventCode",
+    "process.executable": "New_Process_Name",
+    "process.command_line": "Process_Command_Line",
+    "process.parent.executable": "Creator_Process_Name",
+    "source.ip": "Source_Network_Address",
+    "source.port": "Source_Port",
+    "winlog.logon.type": "Logon_Type",
+    src_ip: "Source_Network_Address",
+    src: "Source_Network_Address",
+    src_port: "Source_Port",
+    process_path: "New_Process_Name",
+    parent_process_path: "Creator_Process_Name",
+    logon_type: "Logon_Type",
+  },
+  derive(e) {
+    const f = e.fields;
+    const id = text(f.EventCode);
+    const accounts = Array.isArray(f.Account_Name) ? f.Account_Name.map(String) : text(f.Account_Name) ? [String(f.Account_Name)] : [];
+    // Splunk's mvindex(Account_Name, 1) is the target account; [0] the subject.
+    if (accounts.length > 0) f.src_user = accounts[0]!;
+    const user = id !== null && TARGET_USER.has(id) && accounts.length > 1 ? accounts[1]! : (accounts[0] ?? null);
+    deriveSecurity(e, TEXT_NAMES, user);
+  },
+});
+
+function deriveSecurity(e: ParsedEvent, names: SecurityNames, user: string | null): void {
   const f = e.fields;
-  const id = text(f.EventID) ?? text(f.EventCode);
+  const id = text(f[names.eventCode]) ?? text(f.EventCode);
   const known = id === null ? undefined : SECURITY_EVENTS[id];
   if (known) {
     f["event.category"] = known[0];
     f.signature = known[1];
   }
   if (id === "4688" || id === "4689") {
-    const pid = toNumber(f.NewProcessId ?? (id === "4689" ? f.ProcessId : undefined));
+    const pid = toNumber(id === "4688" ? f[names.newPid] : f[names.exitPid]);
     if (pid !== null) {
       f["process.pid"] = pid;
       f.process_id = pid;
     }
     if (id === "4688") {
-      const ppid = toNumber(f.ProcessId);
+      const ppid = toNumber(f[names.creatorPid]);
       if (ppid !== null) {
         f["process.parent.pid"] = ppid;
         f.parent_process_id = ppid;
@@ -101,24 +174,22 @@ function deriveSecurity(e: ParsedEvent): void {
     } else {
       f["event.type"] = "end";
     }
-    const image = text(f.NewProcessName) ?? (id === "4689" ? text(f.ProcessName) : null);
+    const image = text(id === "4688" ? f[names.newName] : f[names.exitName]);
     if (image) {
       const name = basename(image);
       f["process.name"] = name;
       f.process_name = name;
       f.process = name;
     }
-    const parent = text(f.ParentProcessName);
+    const parent = text(f[names.parentName]);
     if (parent) {
       f["process.parent.name"] = basename(parent);
       f.parent_process_name = basename(parent);
     }
   }
-  const user = id !== null && TARGET_USER.has(id) ? text(f.TargetUserName) : text(f.SubjectUserName);
-  const chosen = user ?? text(f.TargetUserName) ?? text(f.SubjectUserName);
-  if (chosen && chosen !== "-") {
-    f.user = chosen;
-    f["user.name"] = splitUser(chosen).name;
+  if (user && user !== "-") {
+    f.user = user;
+    f["user.name"] = splitUser(user).name;
   }
   const action = auditAction(f.Keywords, id);
   if (action) {

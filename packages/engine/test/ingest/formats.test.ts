@@ -208,3 +208,55 @@ describe("timestamps", () => {
     expect(parseSyslogTime("Jan", 1, 0, 0, 1, now)).toBe(Date.UTC(2018, 0, 1, 0, 0, 1));
   });
 });
+
+describe("classic Windows event text (WinEventLog:Security)", () => {
+  const event = (when: string, code: string, body: string) =>
+    [
+      when,
+      "LogName=Security",
+      "SourceName=Microsoft Windows security auditing.",
+      `EventCode=${code}`,
+      "EventType=0",
+      "Type=Information",
+      "ComputerName=wrk-klagerf.frothly.local",
+      "TaskCategory=Process Creation",
+      "RecordNumber=123456",
+      "Keywords=Audit Success",
+      body,
+    ].join("\r\n");
+  const text = [
+    event(
+      "08/24/2017 04:26:13 AM",
+      "4688",
+      "Message=A new process has been created.\r\n\r\nCreator Subject:\r\n\tSecurity ID:\t\tFROTHLY\\service3\r\n\tAccount Name:\t\tservice3\r\n\tAccount Domain:\t\tFROTHLY\r\n\r\nTarget Subject:\r\n\tSecurity ID:\t\tNULL SID\r\n\tAccount Name:\t\t-\r\n\r\nProcess Information:\r\n\tNew Process ID:\t\t0x1a2c\r\n\tNew Process Name:\tC:\\Windows\\System32\\wevtutil.exe\r\n\tCreator Process ID:\t0x994\r\n\tProcess Command Line:\twevtutil cl Security\r\n",
+    ),
+    event(
+      "08/24/2017 01:05:00 PM",
+      "4624",
+      "Message=An account was successfully logged on.\r\n\r\nSubject:\r\n\tAccount Name:\t\tWRK-KLAGERF$\r\nNew Logon:\r\n\tAccount Name:\t\tservice3\r\nNetwork Information:\r\n\tSource Network Address:\t10.0.2.107\r\n\tSource Port:\t\t49812\r\n\tLogon Type:\t\t3",
+    ),
+  ].join("\r\n");
+
+  it("splits on the timestamp line, names labels as Splunk does, normalises 4688 and 4624", () => {
+    const { sum, get } = load("security.txt", text, 64);
+    expect(sum).toMatchObject({ format: "wineventlog-text", events: 2, sourcetypes: { "WinEventLog:Security": 2 }, problemTotal: 0 });
+    const st = "WinEventLog:Security";
+    expect(get(st, 0, "_time")).toBe(Date.UTC(2017, 7, 24, 4, 26, 13));
+    expect(get(st, 1, "_time")).toBe(Date.UTC(2017, 7, 24, 13, 5, 0));
+    expect(get(st, 0, "host")).toBe("wrk-klagerf");
+    expect(get(st, 0, "source")).toBe("WinEventLog:Security");
+    expect(get(st, 0, "Account_Name")).toEqual(["service3", "-"]);
+    expect(get(st, 0, "Security_ID")).toEqual(["FROTHLY\\service3", "NULL SID"]);
+    expect(get(st, 0, "process.pid")).toBe(0x1a2c);
+    expect(get(st, 0, "process.parent.pid")).toBe(0x994);
+    expect(get(st, 0, "process.name")).toBe("wevtutil.exe");
+    expect(get(st, 0, "process.command_line")).toBe("wevtutil cl Security");
+    expect(get(st, 0, "user")).toBe("service3");
+    expect(get(st, 0, "action")).toBe("success");
+    expect(get(st, 1, "user")).toBe("service3");
+    expect(get(st, 1, "src_user")).toBe("WRK-KLAGERF$");
+    expect(get(st, 1, "src_ip")).toBe("10.0.2.107");
+    expect(get(st, 1, "Logon_Type")).toBe("3");
+    expect(String(get(st, 1, "Message")).startsWith("An account was successfully logged on.")).toBe(true);
+  });
+});
