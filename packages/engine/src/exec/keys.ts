@@ -13,6 +13,8 @@ import { evalExpr, type EvalOptions } from "./expr.ts";
 import { rowReader } from "./filter.ts";
 import { parseDatePattern, segmentDateFormat } from "./mapping.ts";
 
+const SMALL_LIMIT = 1 << 22;
+
 /** Key id for "the event has no usable key". */
 export const NULL_KEY = -1;
 
@@ -22,7 +24,26 @@ export type KeyIds = number | number[];
 /** Interns key tuples to ids 0, 1, 2… and remembers each id's values. */
 export class KeyInterner {
   private readonly ids = new Map<string | number, number>();
+  /** Small non-negative integer keys (pids, ports) → id + 1, without hashing. */
+  private small = new Int32Array(0);
   readonly values: Scalar[][] = [];
+
+  /** The id of a single numeric key value. */
+  internNumber(v: number): number {
+    if (v >= 0 && v < SMALL_LIMIT && Number.isInteger(v)) {
+      if (v >= this.small.length) {
+        const grown = new Int32Array(Math.min(SMALL_LIMIT, Math.max(v + 1, this.small.length * 2, 1024)));
+        grown.set(this.small);
+        this.small = grown;
+      }
+      const id = this.small[v]!;
+      if (id !== 0) return id - 1;
+      const nid = this.intern(v, v);
+      this.small[v] = nid + 1;
+      return nid;
+    }
+    return this.intern(v, v);
+  }
 
   get size(): number {
     return this.values.length;
@@ -126,13 +147,13 @@ function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, allow
   const format = segmentDateFormat(seg, name);
   const norm = format ? (v: Scalar): Scalar => (typeof v === "string" ? dateKey(v, format) : v) : normValue;
   const nullId = (): number => (allowNull ? interner.intern("\u0000null", null) : NULL_KEY);
-  const one = (v: Scalar): number => interner.intern(v === null ? "\u0000null" : typeof v === "number" ? v : "s" + String(v), v);
+  const one = (v: Scalar): number => (typeof v === "number" ? interner.internNumber(v) : interner.intern(v === null ? "\u0000null" : "s" + String(v), v));
   if (!col) return nullId;
   switch (col.kind) {
     case "num":
       return (row) => {
         const v = col.values[row]!;
-        return Number.isNaN(v) ? nullId() : one(v);
+        return Number.isNaN(v) ? nullId() : interner.internNumber(v);
       };
     case "str": {
       // Per dictionary id: the interned key (computed lazily; -2 = not yet known).

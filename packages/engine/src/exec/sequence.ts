@@ -60,12 +60,14 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
       for (let r = lo; r < hi; r++) if (m[r] === T) bits[r]! |= bit;
     });
     const keep = rowFilter?.(seg as Segment) ?? null;
-    let n = 0;
-    for (let r = lo; r < hi; r++) if (bits[r] && (!keep || keep[r])) n++;
-    const rows = new Uint32Array(n);
+    const buf = new Uint32Array(hi - lo);
     let k = 0;
-    for (let r = lo; r < hi; r++) if (bits[r] && (!keep || keep[r])) rows[k++] = r;
-    perSeg.push(rows);
+    if (keep) {
+      for (let r = lo; r < hi; r++) if (bits[r] && keep[r]) buf[k++] = r;
+    } else {
+      for (let r = lo; r < hi; r++) if (bits[r]) buf[k++] = r;
+    }
+    perSeg.push(buf.subarray(0, k));
     segBits.push(bits);
   }
   return { list: mergeSelections(state.ds, perSeg, state.keys), bits: segBits };
