@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "../support/investigation.ts";
 
@@ -13,6 +14,11 @@ test("seed 000: the EQL tutorial on atomic-regsvr32 gives 143 / 1 / 1 / one sequ
   expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
   await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", "143");
   await investigation.screenshot("seed-000-q1");
+  // Export the current result: one NDJSON line per event of the 143.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-ndjson").click()]);
+  const lines = readFileSync((await download.path())!, "utf8").trimEnd().split("\n");
+  expect(lines).toHaveLength(143);
+  for (const l of lines) expect((JSON.parse(l) as Record<string, string>)["process.name"]).toBe("regsvr32.exe");
 
   await investigation.runQuery("eql", 'process where process.name == "regsvr32.exe" and process.command_line.keyword != null');
   expect(await investigation.result()).toEqual({ kind: "events", total: 1 });

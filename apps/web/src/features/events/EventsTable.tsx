@@ -7,6 +7,7 @@ import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { engine } from "../../engine/client.ts";
+import { downloadExport } from "../../engine/download.ts";
 import { EventDetailView } from "./EventDetail.tsx";
 
 /** Rows fetched from the worker per request. */
@@ -41,6 +42,10 @@ export function EventsTable({ view }: { view: ViewRef }) {
           {first.isFetching && !first.data ? "loading…" : `${formatCount(total)} events`}
         </span>
         {first.error && <span className="bad small" role="alert">{first.error.message}</span>}
+        <span className="export">
+          <button type="button" className="ghost small" data-testid="export-csv" onClick={() => void downloadExport({ view }, "csv", tz)}>CSV</button>
+          <button type="button" className="ghost small" data-testid="export-ndjson" onClick={() => void downloadExport({ view }, "ndjson", tz)}>NDJSON</button>
+        </span>
       </div>
       <div className="events-grid head" role="row">
         <span>Time ({tz})</span>

@@ -7,6 +7,7 @@ import type { QueryInfo, TablePage } from "@quarry/engine";
 import { formatCount, formatTime } from "../../app/format.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
+import { downloadExport } from "../../engine/download.ts";
 import { useEngine } from "../../engine/hooks.ts";
 import { chartSpec, type ChartKind } from "./chart-spec.ts";
 
@@ -29,6 +30,10 @@ export function StatsPanel({ result }: { result: QueryInfo }) {
       <div className="panel-head">
         <h2>Results</h2>
         <span className="muted small" data-testid="stats-total" data-count={data.total}>{formatCount(data.total)} rows</span>
+        <span className="export">
+          <button type="button" className="ghost small" data-testid="export-csv" onClick={() => void downloadExport({ table: result.handle }, "csv", timeZone)}>CSV</button>
+          <button type="button" className="ghost small" data-testid="export-ndjson" onClick={() => void downloadExport({ table: result.handle }, "ndjson", timeZone)}>NDJSON</button>
+        </span>
         {spec.series.length > 0 && (
           <label className="small muted">
             chart{" "}
