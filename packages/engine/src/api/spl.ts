@@ -10,6 +10,7 @@ import { parseSpl } from "../lang/spl/parse.ts";
 import { isValidTimeZone, resolveTimeModifier } from "../lang/spl/time.ts";
 import { QueryError } from "../lang/errors.ts";
 import type { Dataset } from "../store/dataset.ts";
+import type { CancelToken } from "../exec/cancel.ts";
 import type { Value } from "../exec/functions/registry.ts";
 import { toAlignedTable, toCsv, toExportRows, type ExportRow } from "../exec/spl/format.ts";
 import { runSplPlan } from "../exec/spl/run.ts";
@@ -36,6 +37,8 @@ export interface SplOptions {
   nowMs?: number;
   /** Disable the typed-array fast paths (for testing them against the general executors). */
   noFastPath?: boolean;
+  /** Cooperative cancellation: set `cancelled` to stop the run with a CancelledError. */
+  cancel?: CancelToken;
 }
 
 /** The answer of an SPL query. */
@@ -63,7 +66,7 @@ export function runSpl(ds: Dataset, query: string, opts: SplOptions = {}): SplRe
   const { plan } = parseSpl(query, { nowMs, tz });
   const picker = pickerRange(opts, nowMs, tz);
   if (picker) plan.timeRange = intersect(plan.timeRange, picker);
-  const run = runSplPlan(ds, plan, { tz, nowMs, ...(opts.noFastPath ? { noFastPath: true } : {}) });
+  const run = runSplPlan(ds, plan, { tz, nowMs, ...(opts.noFastPath ? { noFastPath: true } : {}), ...(opts.cancel ? { cancel: opts.cancel } : {}) });
   return {
     fields: fieldsOf(run.table),
     results: run.table.rows,

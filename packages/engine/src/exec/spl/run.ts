@@ -1,6 +1,7 @@
 import { assertNever, type Pipe, type QueryPlan } from "../../lang/plan.ts";
 import type { Dataset } from "../../store/dataset.ts";
 import "./functions.ts";
+import { checkCancelled, type CancelToken } from "../cancel.ts";
 import { SplExecError } from "./errors.ts";
 import { foldFilter } from "./fold.ts";
 import { neededFields } from "./needed.ts";
@@ -25,6 +26,8 @@ export interface SplRunOptions {
   nowMs: number;
   /** Skip the typed-array fast paths (tests compare both ways). */
   noFastPath?: boolean;
+  /** Cooperative cancellation, checked between batches of rows and between pipes. */
+  cancel?: CancelToken;
 }
 
 /** What a run produced: the final table and whether rows are still raw events. */
@@ -57,17 +60,17 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
         const first = pipes[0];
         if (!opts.noFastPath && first && fastEligible(first)) {
           // Counting needs no event order: select per segment and skip the merge.
-          const unordered = selectUnordered(ds, where, plan.timeRange);
+          const unordered = selectUnordered(ds, where, plan.timeRange, opts.cancel);
           const fast = tryFastAggregate(ds, unordered, first) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
           if (fast) {
             scanned = unordered.length;
-            table = runPipes(ds, fast, pipes.slice(1), plan);
+            table = runPipes(ds, fast, pipes.slice(1), plan, opts.cancel);
             return { table, scanned, fastPath: true };
           }
         }
-        const list = selectSplEvents(ds, where, plan.timeRange);
+        const list = selectSplEvents(ds, where, plan.timeRange, opts.cancel);
         scanned = list.length;
-        table = materialise(ds, list, neededFields(pipes));
+        table = materialise(ds, list, neededFields(pipes), opts.cancel);
         break;
       }
       case "metadata":
@@ -86,7 +89,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
       default:
         return assertNever(source);
     }
-    return { table: runPipes(ds, table, pipes, plan), scanned, fastPath: false };
+    return { table: runPipes(ds, table, pipes, plan, opts.cancel), scanned, fastPath: false };
   } finally {
     splRuntime.tz = prevTz;
     splRuntime.nowMs = prevNow;
@@ -100,13 +103,16 @@ function fastEligible(p: Pipe): boolean {
   return false;
 }
 
-function runPipes(ds: Dataset, input: Table, pipes: Pipe[], plan: QueryPlan): Table {
+function runPipes(ds: Dataset, input: Table, pipes: Pipe[], plan: QueryPlan, cancel?: CancelToken): Table {
   let t = input;
-  for (const p of pipes) t = runPipe(ds, t, p, plan);
+  for (const p of pipes) {
+    checkCancelled(cancel);
+    t = runPipe(ds, t, p, plan, cancel);
+  }
   return t;
 }
 
-function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan): Table {
+function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan, cancel: CancelToken | undefined): Table {
   switch (p.kind) {
     case "where":
       return runWhere(t, p);
@@ -158,7 +164,7 @@ function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan): Table {
     case "lookup":
       return runLookup(t, p, getLookup(ds, p.table));
     case "foreach":
-      return runForeach(t, p, (tt, body) => runPipes(ds, tt, body, plan));
+      return runForeach(t, p, (tt, body) => runPipes(ds, tt, body, plan, cancel));
     case "transaction":
       return runTransaction(t, p);
     case "count":

@@ -3,6 +3,7 @@ import { bucketStart } from "../../lang/spl/time.ts";
 import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Column, Segment } from "../../store/types.ts";
 import type { Value } from "../functions/registry.ts";
+import { BATCH_ROWS, checkCancelled, type CancelToken } from "../cancel.ts";
 import type { EventList } from "../event-list.ts";
 import { FilterContext, selectEvents, selectRows } from "../filter.ts";
 import { SplExecError } from "./errors.ts";
@@ -12,16 +13,16 @@ import { splRuntime } from "./runtime.ts";
 import type { Row, Table } from "./table.ts";
 
 /** The events matching a search, newest first (Splunk's order), as a selection. */
-export function selectSplEvents(ds: Dataset, where: Expr, timeRange: TimeRange | undefined): EventList {
-  return selectEvents(ds, where, timeRange ? { timeRange } : {});
+export function selectSplEvents(ds: Dataset, where: Expr, timeRange: TimeRange | undefined, cancel?: CancelToken): EventList {
+  return selectEvents(ds, where, { ...(timeRange ? { timeRange } : {}), ...(cancel ? { cancel } : {}) });
 }
 
 /**
  * The matching events segment by segment, in no global order: aggregations that do not care
  * about order (the fast paths) skip the (time, seq) merge of a million references.
  */
-export function selectUnordered(ds: Dataset, where: Expr, timeRange: TimeRange | undefined): EventList {
-  const ctx = new FilterContext(ds, timeRange ? { timeRange } : {});
+export function selectUnordered(ds: Dataset, where: Expr, timeRange: TimeRange | undefined, cancel?: CancelToken): EventList {
+  const ctx = new FilterContext(ds, { ...(timeRange ? { timeRange } : {}), ...(cancel ? { cancel } : {}) });
   const parts = ds.segments.map((seg) => selectRows(ctx, seg, where));
   const total = parts.reduce((a, p) => a + p.length, 0);
   const seg = new Uint16Array(total);
@@ -74,10 +75,11 @@ function read(col: Column, row: number): Value {
  * Materialises events as rows, newest first: `_time` (seconds), `_raw`, every stored field and
  * every alias. Only done when a pipe needs rows (the fast paths aggregate the selection directly).
  */
-export function materialise(ds: Dataset, list: EventList, only: Set<string> | null = null): Table {
+export function materialise(ds: Dataset, list: EventList, only: Set<string> | null = null, cancel?: CancelToken): Table {
   const colsBySeg = new Map<number, Array<[string, Column]>>();
   const rows: Row[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
+    if (i % BATCH_ROWS === 0) checkCancelled(cancel);
     const s = list.seg[list.length - 1 - i]!;
     const r = list.row[list.length - 1 - i]!;
     const seg = ds.segments[s]!;
