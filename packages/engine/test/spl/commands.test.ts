@@ -204,6 +204,14 @@ describe("reshaping", () => {
   });
 });
 
+describe("cancellation", () => {
+  it("a cancelled token stops the run with CancelledError", () => {
+    for (const s of ["* | stats count by host", "* | eval x=1 | stats count by x"]) {
+      expect(() => runSpl(ds, s, { cancel: { cancelled: true } })).toThrow(/cancelled/);
+    }
+  });
+});
+
 describe("lookups, spath, transaction, metadata, tstats", () => {
   it("lookup and inputlookup over a registered CSV", () => {
     const d = webFixture();
