@@ -50,6 +50,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
   splRuntime.tz = opts.tz;
   splRuntime.nowMs = opts.nowMs;
   try {
+    checkCancelled(opts.cancel);
     let table: Table;
     const pipes = plan.pipes;
     let scanned: number | null = null;

@@ -23,7 +23,10 @@ export function selectSplEvents(ds: Dataset, where: Expr, timeRange: TimeRange |
  */
 export function selectUnordered(ds: Dataset, where: Expr, timeRange: TimeRange | undefined, cancel?: CancelToken): EventList {
   const ctx = new FilterContext(ds, { ...(timeRange ? { timeRange } : {}), ...(cancel ? { cancel } : {}) });
-  const parts = ds.segments.map((seg) => selectRows(ctx, seg, where));
+  const parts = ds.segments.map((seg) => {
+    checkCancelled(cancel);
+    return selectRows(ctx, seg, where);
+  });
   const total = parts.reduce((a, p) => a + p.length, 0);
   const seg = new Uint16Array(total);
   const row = new Uint32Array(total);
