@@ -27,13 +27,15 @@ export function runTransaction(table: Table, p: Extract<Pipe, { kind: "transacti
     if (p.fields.length > 0 && parts.some((x) => x === "")) continue;
     const key = parts.join("\u0000");
     let cur = open.get(key);
+    // A transaction closed by maxspan or by a new start never saw its end: with endswith it is
+    // evicted (Splunk's keepevicted=false), without it it is complete.
     if (cur && p.maxspanMs !== null && (t! - cur.start) * 1000 > p.maxspanMs) {
-      done.push(cur.rows);
+      if (p.endswith === null) done.push(cur.rows);
       cur = undefined;
       open.delete(key);
     }
     if (cur && test(p.startswith, r)) {
-      done.push(cur.rows);
+      if (p.endswith === null) done.push(cur.rows);
       cur = undefined;
       open.delete(key);
     }
