@@ -239,6 +239,14 @@ describe("lookups, spath, transaction, metadata, tstats", () => {
       { host: "venus", eventcount: 2, duration: 900 },
     ]);
   });
+  it("transaction startswith/endswith: open on the start condition, close on the end one", () => {
+    const r = rows('sourcetype=web | transaction host startswith="status=200" endswith="status=500" | table host eventcount duration');
+    expect(r).toEqual([{ host: "venus", eventcount: 3, duration: 3900 }]);
+  });
+  it("bucket is bin; makemv tokenizer; lookup OUTPUTNEW", () => {
+    expect(rows("sourcetype=web | bucket _time span=1d | stats count by _time")).toEqual([{ _time: Date.parse("2017-08-23T00:00:00Z") / 1000, count: 5 }]);
+    expect(col('sourcetype=web status=500 | eval t="a1b22c333" | makemv tokenizer="(\\d+)" t | table t', "t")).toEqual([["1", "22", "333"]]);
+  });
   it("metadata type=hosts and tstats count by sourcetype", () => {
     const m = rows("| metadata type=hosts");
     expect(m.map((r) => [r.host, r.totalCount])).toEqual([["mercury", 2], ["pan", 3], ["venus", 3]]);
