@@ -3,8 +3,9 @@ import { QueryError, applyMapping, formatQueryError, runEql, type EqlOptions } f
 import type { Command } from "../command.ts";
 import { UsageError, flag, parseArgs } from "../command.ts";
 import { loadFiles } from "../load-files.ts";
+import { CLICKHOUSE_FLAGS, clickhouseTarget, runRemoteEql } from "../clickhouse-options.ts";
 
-const VALUE_FLAGS = ["size", "query", "event-category-field", "timestamp-field", "tiebreaker-field", "max-samples-per-key", "mapping", "filter-path", "dialect"];
+const VALUE_FLAGS = ["size", "query", "event-category-field", "timestamp-field", "tiebreaker-field", "max-samples-per-key", "mapping", "filter-path", "dialect", ...CLICKHOUSE_FLAGS];
 
 /** `quarry eql --query Q FILE...`: runs EQL over files and prints the `_eql/search` response body. */
 export const eqlCommand: Command = {
@@ -13,6 +14,7 @@ export const eqlCommand: Command = {
   usage: `quarry eql --query 'Q' [--size N] [--event-category-field F] [--timestamp-field F]
            [--tiebreaker-field F] [--max-samples-per-key N] [--mapping FILE]...
            [--filter-path -hits.events] [--dialect elastic|endgame] [--case-sensitive] FILE...
+       quarry eql --query 'Q' [options] --clickhouse URL --dataset NAME   (a dataset made by quarry load)
 
 Loads every FILE into one dataset (each event's _index is its file's base name) and prints the
 response body of Elasticsearch's _eql/search: is_partial, is_running, took, timed_out, hits.total,
@@ -25,7 +27,9 @@ comma-separated. --dialect endgame runs Python EQL semantics (case-insensitive u
     const p = parseArgs(args, ["case-sensitive"], VALUE_FLAGS);
     const query = flag(p, "query");
     if (query === undefined) throw new UsageError("--query is required");
-    if (p.positionals.length === 0) throw new UsageError("no files given");
+    const remote = clickhouseTarget(p);
+    if (remote && p.positionals.length > 0) throw new UsageError("give FILEs or --clickhouse, not both");
+    if (!remote && p.positionals.length === 0) throw new UsageError("no files given");
     const opts: EqlOptions = {};
     const size = flag(p, "size");
     if (size !== undefined) opts.size = wholeNumber("size", size);
@@ -43,6 +47,10 @@ comma-separated. --dialect endgame runs Python EQL semantics (case-insensitive u
       opts.dialect = dialect;
     }
     if (p.flags.has("case-sensitive")) opts.caseSensitive = true;
+    if (remote) {
+      const fp = flag(p, "filter-path");
+      return runRemoteEql(remote, query, opts, p.flags.get("mapping") ?? [], (body) => (fp ? applyFilterPath(body, fp) : body));
+    }
 
     const { dataset, summaries } = await loadFiles(p.positionals);
     for (const s of summaries) {

@@ -4,6 +4,7 @@ import { QueryError, SplExecError, formatQueryError, registerLookup, runSpl, spl
 import type { Command } from "../command.ts";
 import { UsageError, flag, parseArgs } from "../command.ts";
 import { loadFiles } from "../load-files.ts";
+import { CLICKHOUSE_FLAGS, clickhouseTarget, runRemoteSpl } from "../clickhouse-options.ts";
 
 /** `quarry spl --query Q FILE...`: runs SPL over files and prints Splunk's export JSON, CSV or a table. */
 export const splCommand: Command = {
@@ -11,6 +12,7 @@ export const splCommand: Command = {
   summary: "run an SPL search over log files; prints Splunk's export JSON {fields, results}, CSV or a table",
   usage: `quarry spl --query 'Q' [--earliest T] [--latest T] [--tz America/Los_Angeles]
            [--format json|csv|table] [--lookup name=file.csv]... FILE...
+       quarry spl --query 'Q' [options] --clickhouse URL --dataset NAME   (a dataset made by quarry load)
 
 Loads every FILE into one dataset and runs the SPL search over it. --earliest/--latest are Splunk
 time modifiers (-24h@h, 08/23/2017:00:00:00, epoch seconds) as the time picker sets them; --tz is
@@ -19,10 +21,12 @@ CSV lookup table for | lookup and | inputlookup. Files carry no index: index=NAM
 events without one. Output: {"fields": [...], "results": [{...}]} with text values (default), CSV
 as Splunk writes it, or an aligned table.`,
   async run(args) {
-    const p = parseArgs(args, [], ["query", "earliest", "latest", "tz", "format", "lookup", "now"]);
+    const p = parseArgs(args, [], ["query", "earliest", "latest", "tz", "format", "lookup", "now", ...CLICKHOUSE_FLAGS]);
     const query = flag(p, "query");
     if (query === undefined) throw new UsageError("--query is required");
-    if (p.positionals.length === 0) throw new UsageError("no files given");
+    const remote = clickhouseTarget(p);
+    if (remote && p.positionals.length > 0) throw new UsageError("give FILEs or --clickhouse, not both");
+    if (!remote && p.positionals.length === 0) throw new UsageError("no files given");
     const format = flag(p, "format") ?? "json";
     if (format !== "json" && format !== "csv" && format !== "table") throw new UsageError(`--format must be json, csv or table, not ${format}`);
     const opts: SplOptions = {};
@@ -37,6 +41,10 @@ as Splunk writes it, or an aligned table.`,
       const ms = Date.parse(now);
       if (Number.isNaN(ms)) throw new UsageError(`--now must be an ISO time, not ${now}`);
       opts.nowMs = ms;
+    }
+    if (remote) {
+      if (p.flags.has("lookup")) throw new UsageError("--lookup is not supported with --clickhouse yet");
+      return runRemoteSpl(remote, query, opts, format);
     }
     const { dataset, summaries } = await loadFiles(p.positionals);
     for (const s of summaries) {
