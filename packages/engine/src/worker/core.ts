@@ -196,13 +196,19 @@ export class EngineCore {
   }
 
   /** A page of a view's events in its order. */
-  events(view: ViewRef | undefined, offset: number, limit: number): EventPage {
+  events(view: ViewRef | undefined, offset: number, limit: number, columns: string[] = []): EventPage {
     const list = this.listOf(view);
     const total = list.length;
     const [start, end] = pageBounds(total, offset, limit);
     const rows: EventRow[] = [];
     const segs = this.dataset.segments;
-    for (let i = start; i < end; i++) rows.push(rowOf(segs[list.seg[i]!]!, list.row[i]!));
+    const cols = columns.slice(0, 50);
+    for (let i = start; i < end; i++) {
+      const seg = segs[list.seg[i]!]!;
+      const row = rowOf(seg, list.row[i]!);
+      if (cols.length) row.values = Object.fromEntries(cols.map((c) => [c, text(valueAt(columnOf(seg, c), list.row[i]!))]));
+      rows.push(row);
+    }
     return { total, offset: start, rows };
   }
 

@@ -49,7 +49,7 @@ export function engineHandlers(core: EngineCore, storage: DatasetStorage | null 
       const snap = await storage?.load();
       return snap ? core.load(snap.data, snap.files) : null;
     },
-    events: (p) => core.events(p.view, p.offset, p.limit),
+    events: (p) => core.events(p.view, p.offset, p.limit, p.columns),
     event: (p) => core.event(p.seq),
     fieldStats: (p) => core.fieldStats(p.view, p.top),
     histogram: (p) => core.histogram(p.view, p),

@@ -22,7 +22,7 @@ export interface EngineApi {
   /** Forgets every loaded file. */
   reset: { req: Record<string, never>; res: DatasetStatus; progress: never };
   /** A page of the current result's events (all events when no query has run), in (time, seq) order. */
-  events: { req: { view?: ViewRef; offset: number; limit: number }; res: EventPage; progress: never };
+  events: { req: { view?: ViewRef; offset: number; limit: number; columns?: string[] }; res: EventPage; progress: never };
   /** One event in full: every field and the raw text. */
   event: { req: { seq: number }; res: EventDetail | null; progress: never };
   /** Coverage, top values and numeric summaries of every field of the current result. */
@@ -163,6 +163,8 @@ export interface EventRow {
   source: string | null;
   /** The raw text, cut to a display length. */
   raw: string;
+  /** Values of the requested extra columns (text; multi-values joined), null when absent. */
+  values?: Record<string, string | null>;
 }
 
 export interface EventPage {

@@ -64,6 +64,9 @@ describe("engine worker protocol over a MessageChannel", () => {
     expect(page.total).toBe(150);
     expect(page.rows).toHaveLength(150);
     for (let i = 1; i < page.rows.length; i++) expect(page.rows[i]!.time!).toBeGreaterThanOrEqual(page.rows[i - 1]!.time!);
+    const withCols = await client.call("events", { offset: 0, limit: 1000, columns: ["event.category", "dll.name"] });
+    expect(withCols.rows.filter((r) => r.values!["event.category"] === "library")).toHaveLength(89);
+    expect(withCols.rows.filter((r) => r.values!["dll.name"] === "scrobj.dll")).toHaveLength(1);
     const tail = await client.call("events", { offset: 140, limit: 50 });
     expect(tail.rows.map((r) => r.seq)).toEqual(page.rows.slice(140).map((r) => r.seq));
 
