@@ -13,7 +13,7 @@ import { lowerEql } from "../lang/eql/lower.ts";
 import type { Expr, Pipe, QueryPlan, Source } from "../lang/plan.ts";
 import { QueryError, type Span } from "../lang/errors.ts";
 import type { CancelToken } from "../exec/cancel.ts";
-import { executePlan } from "../exec/run.ts";
+import { executePlan, type ExecContext } from "../exec/run.ts";
 import { fieldKeys } from "../exec/order.ts";
 import type { SequenceHit, Stream } from "../exec/stream.ts";
 
@@ -119,23 +119,33 @@ export function eqlUnknownFields(ds: Dataset, plan: QueryPlan): UnknownField[] {
 
 function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number): { response: EqlResponse; matched: number } {
   const size = Math.max(0, Math.floor(opts.size ?? 10));
-  const timestampField = opts.timestampField ?? "@timestamp";
-  const stream = executePlan(ds, plan, {
-    ...(opts.cancel ? { cancel: opts.cancel } : {}),
-    eval: { integerDivision: true, pythonTruth: opts.dialect === "endgame", fieldType: (name) => ds.fieldTypes.get(name) },
-    sortCaseInsensitive: opts.dialect === "endgame" && opts.caseSensitive !== true,
-    order: { timestampField, tiebreakerField: opts.tiebreakerField ?? null },
-    maxSamplesPerKey: opts.maxSamplesPerKey ?? 1,
-    // Elasticsearch reads a numeric timestamp as epoch milliseconds whatever it holds; Python EQL
-    // (the endgame dialect) knows FILETIME ticks, so maxspan is real time there.
-    timeUnitsPerMs: opts.timeUnitsPerMs ?? (opts.dialect === "endgame" ? detectTimeUnits(ds, timestampField) : 1),
-    nullJoinKeys: false,
-    size,
-  });
+  const stream = executePlan(ds, plan, eqlExecContext(ds, { ...opts, size }));
   const fromEnd = lastLimit(plan) === "tail";
   const hits = shape(ds, stream, size, fromEnd);
   const matched = stream.kind === "events" ? stream.events.length : stream.kind === "sequences" ? stream.sequences.length : stream.rows.length;
   return { response: { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits }, matched };
+}
+
+/**
+ * The execution settings of an EQL request (`_eql/search` parameters → executor context): order by
+ * the timestamp field then the tiebreaker, integer division, declared field types, samples per key,
+ * maxspan units; the endgame dialect adds Python truthiness and case-folded sorting.
+ */
+export function eqlExecContext(ds: Dataset, opts: EqlOptions = {}): ExecContext {
+  const timestampField = opts.timestampField ?? "@timestamp";
+  const endgame = opts.dialect === "endgame";
+  return {
+    ...(opts.cancel ? { cancel: opts.cancel } : {}),
+    eval: { integerDivision: true, pythonTruth: endgame, fieldType: (name) => ds.fieldTypes.get(name) },
+    sortCaseInsensitive: endgame && opts.caseSensitive !== true,
+    order: { timestampField, tiebreakerField: opts.tiebreakerField ?? null },
+    maxSamplesPerKey: opts.maxSamplesPerKey ?? 1,
+    // Elasticsearch reads a numeric timestamp as epoch milliseconds whatever it holds; Python EQL
+    // (the endgame dialect) knows FILETIME ticks, so maxspan is real time there.
+    timeUnitsPerMs: opts.timeUnitsPerMs ?? (endgame ? detectTimeUnits(ds, timestampField) : 1),
+    nullJoinKeys: false,
+    ...(opts.size !== undefined ? { size: opts.size } : {}),
+  };
 }
 
 /** Whether the last head/tail pipe is a tail: the size cap then keeps the last results. */
