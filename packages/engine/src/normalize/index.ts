@@ -15,14 +15,22 @@ export interface Normalizer {
 }
 
 const NORMALIZERS: Normalizer[] = [];
+/** The normaliser of each sourcetype seen, so matching runs once per sourcetype, not per event. */
+const BY_SOURCETYPE = new Map<string, Normalizer | null>();
 
 /** Registers a normaliser; the first that matches a sourcetype wins. */
 export function registerNormalizer(n: Normalizer): void {
   NORMALIZERS.push(n);
+  BY_SOURCETYPE.clear();
 }
 
 function find(sourcetype: string): Normalizer | undefined {
-  return NORMALIZERS.find((n) => n.matches(sourcetype));
+  let n = BY_SOURCETYPE.get(sourcetype);
+  if (n === undefined) {
+    n = NORMALIZERS.find((x) => x.matches(sourcetype)) ?? null;
+    BY_SOURCETYPE.set(sourcetype, n);
+  }
+  return n ?? undefined;
 }
 
 /** Adds the derived fields of an event's sourcetype. */
