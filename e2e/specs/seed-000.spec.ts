@@ -13,6 +13,12 @@ test("seed 000: the EQL tutorial on atomic-regsvr32 gives 143 / 1 / 1 / one sequ
   await investigation.runQuery("eql", 'any where process.name == "regsvr32.exe"');
   expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
   await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", "143");
+  // Default columns for ECS JSON, search terms highlighted, a field added as a column.
+  await expect(page.locator('[data-testid="column-head"][data-field="process.name"]')).toBeVisible();
+  await expect(page.getByTestId("event-row").first().locator("mark").first()).toHaveText("regsvr32.exe");
+  await page.locator('[data-testid="field"][data-field="dll.name"] button.field-name').click();
+  await page.locator('[data-testid="field"][data-field="dll.name"]').getByTestId("toggle-column").click();
+  await expect(page.locator('[data-testid="column-head"][data-field="dll.name"]')).toBeVisible();
   await investigation.screenshot("seed-000-q1");
   // Export the current result: one NDJSON line per event of the 143.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-ndjson").click()]);

@@ -4,6 +4,7 @@ import { datasetChanged, useEngine } from "../engine/hooks.ts";
 import { DatasetsPanel } from "../features/datasets/DatasetsPanel.tsx";
 import { IngestQueue, loadSample } from "../features/datasets/ingest-store.ts";
 import { EventsTable } from "../features/events/EventsTable.tsx";
+import { useColumns } from "../features/events/columns.ts";
 import { FieldsPanel } from "../features/fields/FieldsPanel.tsx";
 import { Timechart } from "../features/timechart/Timechart.tsx";
 import { QueryBar } from "../features/editor/QueryBar.tsx";
@@ -29,6 +30,7 @@ export function App() {
   const view = viewOf(inv);
   const { lang } = useStore(settings);
   const onValue = lang === "eql" ? addFilter : undefined;
+  const columns = useColumns(status.data);
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     // `quarry serve --open-sample` links to ?sample=1: load the sample once, on first start.
@@ -69,7 +71,7 @@ export function App() {
       <div className="workspace">
         <aside className="sidebar">
           <DatasetsPanel queue={queue} />
-          {hasData && inv.result?.kind !== "table" && <FieldsPanel view={view} onValue={onValue} />}
+          {hasData && inv.result?.kind !== "table" && <FieldsPanel view={view} onValue={onValue} columns={columns} />}
         </aside>
         <main className="main">
           {hasData ? (
@@ -80,7 +82,7 @@ export function App() {
               ) : (
                 <>
                   <Timechart view={view} fields={status.data?.fields ?? []} />
-                  {inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} />}
+                  {inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} columns={columns} />}
                 </>
               )}
               <AnalystViews fields={status.data?.fields ?? []} />

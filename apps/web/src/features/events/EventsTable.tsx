@@ -1,6 +1,6 @@
 import { useQueries } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
+import { useMemo, useRef } from "react";
 import type { EventPage, ViewRef } from "@quarry/engine";
 import { formatCount, formatTime } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
@@ -8,7 +8,10 @@ import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { engine } from "../../engine/client.ts";
 import { downloadExport } from "../../engine/download.ts";
+import { queryState } from "../editor/query-store.ts";
+import { removeColumn } from "./columns.ts";
 import { EventDetailView } from "./EventDetail.tsx";
+import { highlight, searchTerms } from "./highlight.tsx";
 
 /** Rows fetched from the worker per request. */
 const PAGE = 200;
@@ -18,17 +21,20 @@ const ROW_HEIGHT = 22;
  * The events of the current view in a virtualised table: only the visible rows exist in the DOM
  * and only their pages are fetched, so millions of events scroll like a hundred.
  */
-export function EventsTable({ view }: { view: ViewRef }) {
+export function EventsTable({ view, columns }: { view: ViewRef; columns: string[] }) {
   const tz = useStore(settings).timeZone;
   const expanded = useStore(investigation).expanded;
+  const ran = useStore(queryState).ran;
+  const terms = useMemo(() => (ran ? searchTerms(ran.lang, ran.text) : []), [ran]);
   const scroller = useRef<HTMLDivElement>(null);
-  const first = useQueries({ queries: [pageQuery(view, 0)] })[0]!;
+  const grid = { gridTemplateColumns: `185px 170px 110px ${columns.map(() => "minmax(80px, 160px) ").join("")}1fr` };
+  const first = useQueries({ queries: [pageQuery(view, 0, columns)] })[0]!;
   const total = (first.data as EventPage | undefined)?.total ?? 0;
   const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
   const items = virtual.getVirtualItems();
   const pageIds = new Set<number>();
   for (const it of items) pageIds.add(Math.floor(it.index / PAGE));
-  const pages = useQueries({ queries: [...pageIds].map((p) => pageQuery(view, p)) });
+  const pages = useQueries({ queries: [...pageIds].map((p) => pageQuery(view, p, columns)) });
   const byPage = new Map<number, EventPage>();
   [...pageIds].forEach((p, i) => {
     const d = pages[i]?.data as EventPage | undefined;
@@ -47,10 +53,16 @@ export function EventsTable({ view }: { view: ViewRef }) {
           <button type="button" className="ghost small" data-testid="export-ndjson" onClick={() => void downloadExport({ view }, "ndjson", tz)}>NDJSON</button>
         </span>
       </div>
-      <div className="events-grid head" role="row">
+      <div className="events-grid head" role="row" style={grid}>
         <span>Time ({tz})</span>
         <span>Sourcetype</span>
         <span>Host</span>
+        {columns.map((c) => (
+          <span key={c} className="col-head ellipsis" data-testid="column-head" data-field={c} title={c}>
+            {c}
+            <button type="button" className="ghost small" aria-label={`Remove column ${c}`} onClick={() => removeColumn(columns, c)}>×</button>
+          </span>
+        ))}
         <span>Event</span>
       </div>
       <div className="events-scroll" ref={scroller} data-testid="events-scroll">
@@ -65,7 +77,7 @@ export function EventsTable({ view }: { view: ViewRef }) {
                 role="row"
                 data-testid="event-row"
                 data-index={it.index}
-                style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${it.start}px)` }}
+                style={{ ...grid, position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${it.start}px)` }}
                 onClick={() => row && investigation.set((s) => ({ ...s, expanded: s.expanded === row.seq ? null : row.seq }))}
               >
                 {row ? (
@@ -73,7 +85,10 @@ export function EventsTable({ view }: { view: ViewRef }) {
                     <span className="mono">{formatTime(row.time, tz)}</span>
                     <span className="mono ellipsis" title={row.sourcetype}>{row.sourcetype}</span>
                     <span className="ellipsis">{row.host ?? ""}</span>
-                    <span className="mono ellipsis raw">{row.raw}</span>
+                    {columns.map((c) => (
+                      <span key={c} className="mono ellipsis" data-testid="cell" title={row.values?.[c] ?? ""}>{highlight(row.values?.[c] ?? "", terms)}</span>
+                    ))}
+                    <span className="mono ellipsis raw">{highlight(row.raw, terms)}</span>
                   </>
                 ) : (
                   <span className="muted">…</span>
@@ -88,8 +103,8 @@ export function EventsTable({ view }: { view: ViewRef }) {
   );
 }
 
-function pageQuery(view: ViewRef, page: number) {
-  const params = { view, offset: page * PAGE, limit: PAGE };
+function pageQuery(view: ViewRef, page: number, columns: string[]) {
+  const params = { view, offset: page * PAGE, limit: PAGE, columns };
   return {
     queryKey: ["engine", "events", params],
     queryFn: ({ signal }: { signal: AbortSignal }) => engine.call("events", params, { signal }),

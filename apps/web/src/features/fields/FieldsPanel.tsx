@@ -2,12 +2,13 @@ import { useState } from "react";
 import type { FieldStat, ViewRef } from "@quarry/engine";
 import { formatCount } from "../../app/format.ts";
 import { useEngine } from "../../engine/hooks.ts";
+import { addColumn, removeColumn } from "../events/columns.ts";
 
 /** What happens when a value is clicked: add `field == value` (or `!=`) to the query. */
 export type OnFieldValue = (field: string, value: string | number, negate: boolean) => void;
 
 /** Every field of the current view: coverage, distinct count, top values and numeric summary. */
-export function FieldsPanel({ view, onValue }: { view: ViewRef; onValue?: OnFieldValue | undefined }) {
+export function FieldsPanel({ view, onValue, columns }: { view: ViewRef; onValue?: OnFieldValue | undefined; columns: string[] }) {
   const { data, error, isFetching } = useEngine("fieldStats", { view, top: 10 });
   const [filter, setFilter] = useState("");
   const [open, setOpen] = useState<string | null>(null);
@@ -30,7 +31,14 @@ export function FieldsPanel({ view, onValue }: { view: ViewRef; onValue?: OnFiel
               </span>
               <span className="muted small num">{Math.round(f.coverage * 100)}%</span>
             </button>
-            {open === f.field && <FieldDetail stat={f} onValue={onValue} />}
+            {open === f.field && (
+              <>
+                <button type="button" className="ghost small col-toggle" data-testid="toggle-column" onClick={() => (columns.includes(f.field) ? removeColumn(columns, f.field) : addColumn(columns, f.field))}>
+                  {columns.includes(f.field) ? "Remove column" : "Add as column"}
+                </button>
+                <FieldDetail stat={f} onValue={onValue} />
+              </>
+            )}
           </li>
         ))}
       </ul>
