@@ -3,6 +3,7 @@ import type { Dataset } from "../../store/dataset.ts";
 import "./functions.ts";
 import { checkCancelled, type CancelToken } from "../cancel.ts";
 import { SplExecError } from "./errors.ts";
+import { columnarStats, columnarStatsEligible } from "./columnar-stats.ts";
 import { foldFilter } from "./fold.ts";
 import { neededFields } from "./needed.ts";
 import { tryFastAggregate, tryFastTimechart } from "./fast.ts";
@@ -62,7 +63,10 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
         if (!opts.noFastPath && first && fastEligible(first)) {
           // Counting needs no event order: select per segment and skip the merge.
           const unordered = selectUnordered(ds, where, plan.timeRange, opts.cancel);
-          const fast = tryFastAggregate(ds, unordered, first) ?? tryFastTimechart(ds, unordered, first, plan, opts.tz);
+          const fast =
+            tryFastAggregate(ds, unordered, first) ??
+            tryFastTimechart(ds, unordered, first, plan, opts.tz) ??
+            (columnarStatsEligible(first) ? columnarStats(ds, unordered, first) : null);
           if (fast) {
             scanned = unordered.length;
             table = runPipes(ds, fast, pipes.slice(1), plan, opts.cancel);
@@ -99,7 +103,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
 
 /** Whether a pipe may be answered by a fast path (checked before selecting events). */
 function fastEligible(p: Pipe): boolean {
-  if (p.kind === "stats") return p.mode === "stats" && p.by.length === 1 && p.aggregations.every((a) => a.fn === "count" && !a.arg);
+  if (p.kind === "stats") return columnarStatsEligible(p);
   if (p.kind === "timechart") return p.aggregations.length === 1 && p.aggregations[0]!.fn === "count" && !p.aggregations[0]!.arg;
   return false;
 }

@@ -1,0 +1,275 @@
+import type { Aggregation, Pipe } from "../../lang/plan.ts";
+import { columnOf, type Dataset } from "../../store/dataset.ts";
+import type { Dict } from "../../store/dict.ts";
+import type { Column, Scalar } from "../../store/types.ts";
+import type { EventList } from "../event-list.ts";
+import { compareKeys } from "./aggregate.ts";
+import type { Row, Table } from "./table.ts";
+import { fromList, textOf } from "./values.ts";
+
+type StatsPipe = Extract<Pipe, { kind: "stats" }>;
+
+const COLUMN_AGGS = new Set(["count", "dc", "sum", "avg", "min", "max", "values"]);
+const TIME_AGGS = new Set(["min", "max", "earliest", "latest"]);
+
+/** Whether `stats` can run over columns: plain BY fields and aggregations of plain fields. */
+export function columnarStatsEligible(p: Pipe): p is StatsPipe {
+  if (p.kind !== "stats" || p.mode !== "stats" || p.by.length === 0 || p.by.length > 4) return false;
+  if (p.by.some((f) => f === "_time" || f === "_raw")) return false;
+  return p.aggregations.every((a) => {
+    if (!a.arg) return a.fn === "count";
+    if (a.arg.kind !== "field" || a.arg.name === "_raw") return false;
+    return a.arg.name === "_time" ? TIME_AGGS.has(a.fn) : COLUMN_AGGS.has(a.fn);
+  });
+}
+
+/** Interns the values of one field across segments: text → dense index, with per-dictionary id maps. */
+class ValueIndex {
+  readonly values: Scalar[] = [];
+  readonly texts: string[] = [];
+  private readonly byText = new Map<string, number>();
+  private readonly idMaps = new Map<Dict, Int32Array>();
+
+  private intern(text: string, value: Scalar): number {
+    let i = this.byText.get(text);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.texts.push(text);
+      this.byText.set(text, i);
+    }
+    return i;
+  }
+
+  /** Dense index of dictionary id `id` (interned on first use). */
+  ofId(dict: Dict, id: number): number {
+    let m = this.idMaps.get(dict);
+    if (!m || m.length < dict.size) {
+      const bigger = new Int32Array(dict.size).fill(-1);
+      if (m) bigger.set(m);
+      m = bigger;
+      this.idMaps.set(dict, m);
+    }
+    let i = m[id]!;
+    if (i < 0) {
+      const text = dict.values[id]!;
+      i = m[id] = this.intern(text, text);
+    }
+    return i;
+  }
+
+  /** Dense index of a number from a numeric column. */
+  ofNumber(v: number): number {
+    return this.intern(textOf(v), v);
+  }
+}
+
+interface AggState {
+  agg: Aggregation;
+  index: ValueIndex | null;
+  count: Float64Array;
+  sum: Float64Array;
+  nums: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  /** Per group: distinct value indexes (dc, values, text min/max). */
+  sets: Array<Set<number> | undefined>;
+  allNumeric: Uint8Array;
+}
+
+/**
+ * `stats <aggs> by F1 [F2...]` straight over the selection: BY values and aggregated fields are
+ * read through dictionary ids (interned once per distinct value), groups are dense integers and
+ * the aggregates live in typed arrays. Returns null when a BY field is multivalued (the general
+ * executor fans those out). Results equal the general executor's (tested).
+ */
+export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table | null {
+  const byIndex = p.by.map(() => new ValueIndex());
+  const cap = 1024;
+  let groups = 0;
+  let groupKeys: Int32Array[] = p.by.map(() => new Int32Array(cap));
+  const levelMaps = p.by.map(() => new Map<number, number>());
+  const states: AggState[] = p.aggregations.map((agg) => ({
+    agg,
+    index: agg.arg && agg.arg.kind === "field" && agg.arg.name !== "_time" ? new ValueIndex() : null,
+    count: new Float64Array(cap),
+    sum: new Float64Array(cap),
+    nums: new Float64Array(cap),
+    min: new Float64Array(cap).fill(Infinity),
+    max: new Float64Array(cap).fill(-Infinity),
+    sets: [],
+    allNumeric: new Uint8Array(cap).fill(1),
+  }));
+  const grow = (n: number) => {
+    if (n < groupKeys[0]!.length) return;
+    const size = groupKeys[0]!.length * 2;
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    const g64 = (a: Float64Array, fill: number) => {
+      const b = new Float64Array(size).fill(fill);
+      b.set(a);
+      return b;
+    };
+    groupKeys = groupKeys.map(g32);
+    for (const s of states) {
+      s.count = g64(s.count, 0);
+      s.sum = g64(s.sum, 0);
+      s.nums = g64(s.nums, 0);
+      s.min = g64(s.min, Infinity);
+      s.max = g64(s.max, -Infinity);
+      const b = new Uint8Array(size).fill(1);
+      b.set(s.allNumeric);
+      s.allNumeric = b;
+    }
+  };
+  let segIndex = -1;
+  let byCols: Array<Column | undefined> = [];
+  let argCols: Array<Column | undefined> = [];
+  let time: Float64Array = new Float64Array(0);
+  const key = new Int32Array(p.by.length);
+  for (let i = 0; i < list.length; i++) {
+    const s = list.seg[i]!;
+    if (s !== segIndex) {
+      segIndex = s;
+      const seg = ds.segments[s]!;
+      byCols = p.by.map((f) => columnOf(seg, f));
+      if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
+      argCols = states.map((st) => (st.agg.arg && st.agg.arg.kind === "field" && st.agg.arg.name !== "_time" ? columnOf(seg, st.agg.arg.name) : undefined));
+      time = seg.time;
+    }
+    const r = list.row[i]!;
+    let missing = false;
+    for (let k = 0; k < byCols.length; k++) {
+      const c = byCols[k];
+      if (!c) {
+        missing = true;
+        break;
+      }
+      if (c.kind === "str") {
+        const id = c.ids[r]!;
+        if (id === 0) {
+          missing = true;
+          break;
+        }
+        key[k] = byIndex[k]!.ofId(c.dict, id);
+      } else if (c.kind === "num") {
+        const v = c.values[r]!;
+        if (Number.isNaN(v)) {
+          missing = true;
+          break;
+        }
+        key[k] = byIndex[k]!.ofNumber(v);
+      }
+    }
+    if (missing) continue;
+    // Group id, level by level: (previous group, value index) → next dense id.
+    let g = key[0]!;
+    for (let k = 0; k < key.length; k++) {
+      const composite = k === 0 ? key[0]! : g * 67_108_864 + key[k]!;
+      let next = levelMaps[k]!.get(composite);
+      if (next === undefined) {
+        if (k === key.length - 1) {
+          grow(groups);
+          next = groups++;
+          for (let j = 0; j < key.length; j++) groupKeys[j]![next] = key[j]!;
+        } else next = levelMaps[k]!.size;
+        levelMaps[k]!.set(composite, next);
+      }
+      g = next;
+    }
+    for (let a = 0; a < states.length; a++) {
+      const st = states[a]!;
+      const arg = st.agg.arg;
+      if (!arg) {
+        st.count[g]!++;
+        continue;
+      }
+      if (arg.kind === "field" && arg.name === "_time") {
+        const t = time[r]!;
+        if (Number.isNaN(t)) continue;
+        if (t < st.min[g]!) st.min[g] = t;
+        if (t > st.max[g]!) st.max[g] = t;
+        continue;
+      }
+      const c = argCols[a];
+      if (!c) continue;
+      const add = (idx: number, n: number) => {
+        st.count[g]!++;
+        if (st.agg.fn === "dc" || st.agg.fn === "values" || st.agg.fn === "min" || st.agg.fn === "max") {
+          let set = st.sets[g];
+          if (!set) st.sets[g] = set = new Set();
+          set.add(idx);
+        }
+        if (Number.isNaN(n)) {
+          st.allNumeric[g] = 0;
+          return;
+        }
+        st.sum[g]! += n;
+        st.nums[g]!++;
+        if (n < st.min[g]!) st.min[g] = n;
+        if (n > st.max[g]!) st.max[g] = n;
+      };
+      if (c.kind === "str") {
+        const id = c.ids[r]!;
+        if (id !== 0) add(st.index!.ofId(c.dict, id), c.dict.numbers()[id]!);
+      } else if (c.kind === "num") {
+        const v = c.values[r]!;
+        if (!Number.isNaN(v)) add(st.index!.ofNumber(v), v);
+      } else {
+        const nums = c.dict.numbers();
+        for (let j = c.offsets[r]!; j < c.offsets[r + 1]!; j++) add(st.index!.ofId(c.dict, c.ids[j]!), nums[c.ids[j]!]!);
+      }
+    }
+  }
+  const order = Array.from({ length: groups }, (_, i) => i);
+  const keyOfGroup = (g: number) => p.by.map((_, k) => byIndex[k]!.values[groupKeys[k]![g]!]!);
+  const keys = order.map(keyOfGroup);
+  order.sort((a, b) => compareKeys(keys[a]!, keys[b]!));
+  const rows: Row[] = order.map((g) => {
+    const row: Row = {};
+    p.by.forEach((f, k) => (row[f] = keys[g]![k]!));
+    for (const st of states) {
+      const v = result(st, g);
+      if (v !== null) row[st.agg.as] = v;
+    }
+    return row;
+  });
+  return { rows, fields: [...p.by, ...p.aggregations.map((a) => a.as).filter((f) => !p.by.includes(f))] };
+}
+
+function result(st: AggState, g: number): Scalar | Scalar[] | null {
+  const fn = st.agg.fn;
+  const arg = st.agg.arg;
+  if (arg && arg.kind === "field" && arg.name === "_time") {
+    const t = fn === "min" || fn === "earliest" ? st.min[g]! : st.max[g]!;
+    return Number.isFinite(t) ? t / 1000 : null;
+  }
+  switch (fn) {
+    case "count":
+      return st.count[g]!;
+    case "dc":
+      return st.sets[g]?.size ?? 0;
+    case "sum":
+      return st.nums[g]! > 0 ? st.sum[g]! : null;
+    case "avg":
+      return st.nums[g]! > 0 ? st.sum[g]! / st.nums[g]! : null;
+    case "min":
+    case "max": {
+      if (st.count[g] === 0) return null;
+      if (st.allNumeric[g]) return fn === "min" ? st.min[g]! : st.max[g]!;
+      const texts = [...st.sets[g]!].map((i) => st.index!.texts[i]!).sort();
+      return fn === "min" ? texts[0]! : texts[texts.length - 1]!;
+    }
+    case "values": {
+      const set = st.sets[g];
+      if (!set) return null;
+      return fromList([...set].map((i) => st.index!.texts[i]!).sort());
+    }
+    default:
+      return null;
+  }
+}
+
