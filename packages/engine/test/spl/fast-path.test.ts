@@ -20,6 +20,10 @@ const QUERIES = [
   "index=botsv2 | timechart count by user usenull=f useother=f",
   "index=botsv2 service3 | timechart count by process_exec",
   "index=botsv2 earliest=08/23/2017:00:00:00 latest=08/26/2017:00:00:00 | timechart count by sourcetype",
+  "index=botsv2 sourcetype=stream:tcp | stats count dc(dest_ip) as dests values(dest_port) min(bytes) max(bytes) sum(bytes) earliest(_time) as first latest(_time) as last by src_ip",
+  'ssl_issuer="C = US" index=botsv2 sourcetype=stream:tcp | stats count earliest(_time) as firstTime latest(_time) as lastTime by src_ip, dest_ip',
+  "index=botsv2 | stats count values(sourcetype) dc(host) by host, sourcetype",
+  "index=botsv2 sourcetype=pan:traffic | stats count(user) min(src_ip) max(app) avg(dest_port) by action",
 ];
 
 describe("fast paths", () => {
