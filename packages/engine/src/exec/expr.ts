@@ -71,7 +71,8 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
     }
     case "regex": {
       const target = evalExpr(expr.target, getField, opts);
-      return anyValue(target, (s) => expr.patterns.some((p) => safeRegex(p, expr.caseInsensitive)?.test(s) ?? false));
+      const res = expr.patterns.map((p) => checkedRegex(p, expr.caseInsensitive));
+      return anyValue(target, (s) => res.some((re) => re.test(s)));
     }
     case "in": {
       const target = evalExpr(expr.target, getField, opts);
@@ -128,11 +129,12 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
   }
 }
 
-function safeRegex(p: string, ci: boolean): RegExp | null {
+/** A compiled Lucene regex, or an EvalError naming the bad pattern (reported as a query error). */
+function checkedRegex(p: string, ci: boolean): RegExp {
   try {
     return luceneRegExp(p, ci);
-  } catch {
-    return null;
+  } catch (e) {
+    throw new EvalError(`invalid regular expression "${p}": ${(e as Error).message}`);
   }
 }
 

@@ -50,18 +50,38 @@ export class FilterContext {
     }
     let t = byDict.get(dict);
     if (!t || t.length !== dict.size) {
-      t = new Uint8Array(dict.size);
-      const values = dict.values;
-      let current: Scalar = null;
-      const get = (name: string): Value => (name === field ? current : null);
-      for (let id = 0; id < values.length; id++) {
-        current = id === 0 ? null : boolean ? values[id] === "true" : values[id]!;
-        t[id] = code(evalExpr(expr, get, this.opts.eval), this.opts.eval?.pythonTruth);
-      }
+      t = sharedTable(expr, field, dict, boolean, this.opts.eval);
       byDict.set(dict, t);
     }
     return t;
   }
+}
+
+/**
+ * Tables are also kept across queries, per dictionary and predicate text, so re-running a query
+ * (another time range, the next page) does not re-test every distinct value. A dictionary that
+ * has grown since gets a fresh table.
+ */
+const SHARED = new WeakMap<Dict, Map<string, Uint8Array>>();
+const SHARED_PER_DICT = 256;
+
+function sharedTable(expr: Expr, field: string, dict: Dict, boolean: boolean, opts: EvalOptions | undefined): Uint8Array {
+  const key = `${opts?.pythonTruth ? "p" : ""}${opts?.integerDivision ? "i" : ""}${opts?.fieldType?.(field) ?? ""}|${boolean ? "b" : ""}|${field}|${JSON.stringify(expr, (k, v: unknown) => (k === "span" ? undefined : v))}`;
+  let m = SHARED.get(dict);
+  if (!m) SHARED.set(dict, (m = new Map()));
+  const hit = m.get(key);
+  if (hit && hit.length === dict.size) return hit;
+  const t = new Uint8Array(dict.size);
+  const values = dict.values;
+  let current: Scalar = null;
+  const get = (name: string): Value => (name === field ? current : null);
+  for (let id = 0; id < values.length; id++) {
+    current = id === 0 ? null : boolean ? values[id] === "true" : values[id]!;
+    t[id] = code(evalExpr(expr, get, opts), opts?.pythonTruth);
+  }
+  if (m.size >= SHARED_PER_DICT) m.clear();
+  m.set(key, t);
+  return t;
 }
 
 function code(v: Value, python = false): number {

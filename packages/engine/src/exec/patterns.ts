@@ -43,6 +43,7 @@ export function wildcardRegExp(pattern: string, caseInsensitive: boolean): RegEx
  */
 export function luceneRegExp(pattern: string, caseInsensitive: boolean): RegExp {
   return cached(`r${caseInsensitive ? "i" : "s"}${pattern}`, () => {
+    rejectNestedQuantifiers(pattern);
     let src = "";
     let inClass = false;
     for (let i = 0; i < pattern.length; i++) {
@@ -101,6 +102,40 @@ export function luceneRegExp(pattern: string, caseInsensitive: boolean): RegExp 
     }
     return new RegExp(`^(?:${src})$`, caseInsensitive ? "i" : "");
   });
+}
+
+/**
+ * Lucene runs regexes as automata in linear time; JavaScript backtracks, and a quantified group
+ * that itself contains a quantifier (`(a+)+`, `(x*y?)*`) can take exponential time on one value.
+ * Such patterns are refused with a clear error instead of hanging the worker.
+ */
+export function rejectNestedQuantifiers(pattern: string): void {
+  const stack: boolean[] = [];
+  let inner = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (c === "[") {
+      const end = pattern.indexOf("]", i + 2);
+      i = end < 0 ? pattern.length : end;
+      continue;
+    }
+    if (c === "(") {
+      stack.push(inner);
+      inner = false;
+    } else if (c === ")") {
+      const hadQuantifier = inner;
+      inner = stack.pop() ?? false;
+      const next = pattern[i + 1];
+      if (hadQuantifier && (next === "*" || next === "+" || next === "{")) {
+        throw new SyntaxError("nested repetition such as (a+)+ is not supported (it can take exponential time)");
+      }
+      if (hadQuantifier) inner = true;
+    } else if (c === "*" || c === "+" || c === "{" || c === "?") inner = true;
+  }
 }
 
 function numericRange(lo: number, hi: number): string {

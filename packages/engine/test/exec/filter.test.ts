@@ -87,6 +87,18 @@ describe("selectEvents", () => {
     expect(list.length).toBe(2);
   });
 
+  it("refuses a regex with nested repetition instead of hanging on it", () => {
+    expect(() => selectEvents(ds, { kind: "regex", target: field("msg"), patterns: ["(a+)+b"], caseInsensitive: false })).toThrow(/nested repetition/);
+  });
+
+  it("sees values added to a dictionary after an earlier run of the same predicate", () => {
+    const more = dataset();
+    const where = eq(field("name"), lit("late.exe"));
+    expect(ids(more, where)).toEqual([]);
+    ingestBytes(more, "more.ndjson", new TextEncoder().encode(JSON.stringify({ "@timestamp": "2024-01-01T00:00:06Z", id: 6, name: "late.exe" })));
+    expect(ids(more, where)).toEqual([6]);
+  });
+
   it("stops with CancelledError when the token is cancelled", () => {
     const token = cancelToken();
     token.cancelled = true;

@@ -6,7 +6,7 @@
  */
 import { parseNumber } from "../../store/dict.ts";
 import type { Scalar } from "../../store/types.ts";
-import { wildcardRegExp } from "../patterns.ts";
+import { rejectNestedQuantifiers, wildcardRegExp } from "../patterns.ts";
 import { registerFunction, type CallContext, type Value } from "./registry.ts";
 
 function first(v: Value | undefined): Scalar {
@@ -298,6 +298,7 @@ function pythonMatch(args: Value[], ci: boolean): Value {
   return vs.some((s) =>
     patterns.some((p) => {
       try {
+        rejectNestedQuantifiers(p);
         return new RegExp(`^(?:${p})`, ci ? "is" : "s").test(s);
       } catch {
         return false;
