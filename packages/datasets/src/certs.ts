@@ -28,6 +28,7 @@ export function siteCert(rng: Rng, name: string): Cert {
     subjectdn: suricataDn(subject),
     serial: BigInt("0x" + rng.hex(30)).toString(),
     sha1: rng.hex(40).toUpperCase(),
+    md5: rng.hex(32).toUpperCase(),
     validityStart: "2017-0" + rng.int(1, 7) + "-1" + rng.int(0, 9) + "T00:00:00",
     validityEnd: "2018-0" + rng.int(1, 9) + "-1" + rng.int(0, 9) + "T12:00:00",
   };
@@ -41,6 +42,7 @@ export const EMPIRE_CERT: Cert = {
   subjectdn: "C=US",
   serial: "10285871634388831649",
   sha1: "1ACB3A5AAA46FC13F788A448716F841168F82227",
+  md5: "671DFE1D4F15C5A05F21DDB66D3B7815",
   validityStart: "2017-08-18T03:51:23",
   validityEnd: "2018-08-18T03:51:23",
 };

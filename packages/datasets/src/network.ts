@@ -14,6 +14,8 @@ export interface Cert {
   subjectdn: string;
   serial: string;
   sha1: string;
+  /** Stream's `ssl_hash` (an MD5 of the certificate, as the hunt's table shows it). */
+  md5: string;
   validityStart: string;
   validityEnd: string;
 }
@@ -127,6 +129,7 @@ export class Wire {
       if (f.cert) {
         Object.assign(rec, {
           ssl_cert_sha1: f.cert.sha1,
+          ssl_hash: f.cert.md5,
           ssl_issuer: f.cert.issuer,
           ssl_issuer_country: countryOf(f.cert.issuer),
           ssl_serial: f.cert.serial,

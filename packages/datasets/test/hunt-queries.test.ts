@@ -17,6 +17,22 @@ describe("the hunt's searches find the planted story", () => {
     expect(rows[0]!.src_ip).toBe("10.0.2.107");
   });
 
+  it("the walkthrough's first SSL search: values(ssl_*) by src, dest shows the Empire certificate from four hosts", () => {
+    const rows = spl(
+      'ssl_issuer_country=* sourcetype=stream:tcp | stats earliest(_time) as _time values(ssl_subject) as ssl_subject values(ssl_issuer) as ssl_issuer values(ssl_serial) as ssl_serial values(ssl_hash) as ssl_hash count by src, dest | where ssl_issuer="C = US" | table _time src dest ssl* count',
+    );
+    expect(rows.map((r) => r.src).sort()).toEqual(truth.compromisedHosts.map((h) => h.ip).sort());
+    for (const r of rows) {
+      expect({ dest: r.dest, subject: r.ssl_subject, serial: r.ssl_serial, hash: r.ssl_hash }).toEqual({
+        dest: C2_IP, subject: "C = US", serial: truth.c2.sslSerial, hash: "671DFE1D4F15C5A05F21DDB66D3B7815",
+      });
+    }
+    // First seen on the evening of Aug 23, Pacific (the hunt: "the activity started on 8/23").
+    const first = Math.min(...rows.map((r) => Number(r._time)));
+    expect(new Date(first * 1000).toISOString() >= "2017-08-24T03:30:00Z").toBe(true);
+    expect(new Date(first * 1000).toISOString() < "2017-08-24T07:00:00Z").toBe(true);
+  });
+
   it("Sysmon NetworkConnect by powershell.exe: the top dest_ip is the C2", () => {
     const rows = spl(`${SYSMON_ST} EventCode=3 process_name=powershell.exe | stats count by dest_ip | sort - count`);
     expect(rows[0]!.dest_ip).toBe(C2_IP);
