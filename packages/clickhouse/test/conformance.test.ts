@@ -63,7 +63,7 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
-  });
+  }, 60_000);
 
   it("eql-elastic: every supported query", async () => {
     const dir = new URL("eql-elastic/", CONFORMANCE);

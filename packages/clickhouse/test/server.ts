@@ -72,7 +72,7 @@ export async function startServer(opts: { httpPort?: number; tcpPort?: number; s
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise<void>((r) => proc.once("exit", () => r()));
       proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
       await exited;
       clearTimeout(timer);
     }
