@@ -6,7 +6,7 @@
  * else falls back to the row evaluator. Masks hold three-valued logic: 0 false, 1 true, 2 null.
  */
 import { columnOf, type Dataset } from "../store/dataset.ts";
-import type { Dict } from "../store/dict.ts";
+import { parseNumber, type Dict } from "../store/dict.ts";
 import type { Column, Scalar, Segment } from "../store/types.ts";
 import type { Expr, TimeRange } from "../lang/plan.ts";
 import { BATCH_ROWS, checkCancelled, type CancelToken } from "./cancel.ts";
@@ -71,6 +71,14 @@ function sharedTable(expr: Expr, field: string, dict: Dict, boolean: boolean, op
   if (!m) SHARED.set(dict, (m = new Map()));
   const hit = m.get(key);
   if (hit && hit.length === dict.size) return hit;
+  const t = fastTable(expr, field, dict, boolean, opts) ?? evalTable(expr, field, dict, boolean, opts);
+  if (m.size >= SHARED_PER_DICT) m.clear();
+  m.set(key, t);
+  return t;
+}
+
+/** The table by evaluating the predicate once per distinct value. */
+function evalTable(expr: Expr, field: string, dict: Dict, boolean: boolean, opts: EvalOptions | undefined): Uint8Array {
   const t = new Uint8Array(dict.size);
   const values = dict.values;
   let current: Scalar = null;
@@ -79,9 +87,96 @@ function sharedTable(expr: Expr, field: string, dict: Dict, boolean: boolean, op
     current = id === 0 ? null : boolean ? values[id] === "true" : values[id]!;
     t[id] = code(evalExpr(expr, get, opts), opts?.pythonTruth);
   }
-  if (m.size >= SHARED_PER_DICT) m.clear();
-  m.set(key, t);
   return t;
+}
+
+/**
+ * Tables for the common predicates without the row evaluator: string equality (a dictionary
+ * lookup when case-sensitive), `in` over string literals, and wildcards (plain string tests for
+ * `*x*`, `x*`, `*x`). Null when the predicate is not one of these (or types make it subtle).
+ */
+function fastTable(expr: Expr, field: string, dict: Dict, boolean: boolean, opts: EvalOptions | undefined): Uint8Array | null {
+  if (boolean || opts?.fieldType?.(field) !== undefined && opts.fieldType(field) !== "string") return null;
+  const n = dict.size;
+  const isField = (e: Expr): boolean => e.kind === "field" && e.name === field && e.index === undefined && e.event === undefined;
+  const strLit = (e: Expr): string | null => (e.kind === "literal" && typeof e.value === "string" ? e.value : null);
+  const fill = (match: (id: number) => boolean, negate = false): Uint8Array => {
+    const t = new Uint8Array(n);
+    for (let id = 1; id < n; id++) t[id] = match(id) !== negate ? TRUE : FALSE;
+    t[0] = UNKNOWN;
+    return t;
+  };
+  switch (expr.kind) {
+    case "compare": {
+      if ((expr.op !== "==" && expr.op !== "!=") || !isField(expr.left)) return null;
+      const lit = strLit(expr.right);
+      // Numeric-looking text compares as a number ("0443" == "443"): leave it to the evaluator.
+      if (lit === null || lit.trim() !== lit || !Number.isNaN(parseNumber(lit)) || lit === "") return null;
+      const negate = expr.op === "!=";
+      if (!expr.caseInsensitive) {
+        const hitId = dict.lookup(lit);
+        const t = new Uint8Array(n).fill(negate ? TRUE : FALSE);
+        t[0] = UNKNOWN;
+        if (hitId > 0) t[hitId] = negate ? FALSE : TRUE;
+        // Numeric dictionary values would compare numerically with text only if the text were numeric; it is not.
+        return t;
+      }
+      const lower = dict.lower();
+      const want = lit.toLowerCase();
+      return fill((id) => lower[id] === want, negate);
+    }
+    case "in": {
+      if (!isField(expr.target)) return null;
+      const lits = expr.values.map(strLit);
+      if (lits.some((l) => l === null || l.trim() !== l || l === "" || !Number.isNaN(parseNumber(l)))) return null;
+      if (!expr.caseInsensitive) {
+        const t = new Uint8Array(n);
+        t[0] = UNKNOWN;
+        for (const l of lits) {
+          const id = dict.lookup(l!);
+          if (id > 0) t[id] = TRUE;
+        }
+        return t;
+      }
+      const wanted = new Set(lits.map((l) => l!.toLowerCase()));
+      const lower = dict.lower();
+      return fill((id) => wanted.has(lower[id]!));
+    }
+    case "wildcard": {
+      if (!isField(expr.target)) return null;
+      const matchers = expr.patterns.map((p) => simpleWildcard(p, expr.caseInsensitive));
+      if (matchers.some((m) => m === null)) return null;
+      const vals = expr.caseInsensitive ? dict.lower() : dict.values;
+      return fill((id) => matchers.some((m) => m!(vals[id]!)));
+    }
+    default:
+      return null;
+  }
+}
+
+/** A string test for `*x*`, `x*`, `*x` or `x` (`\\` escapes a character; no `?`); null for anything else. */
+function simpleWildcard(pattern: string, ci: boolean): ((s: string) => boolean) | null {
+  let core = "";
+  let lead = false;
+  let trail = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === "\\" && i + 1 < pattern.length) {
+      if (trail) return null;
+      core += pattern[++i]!;
+    } else if (c === "?") return null;
+    else if (c === "*") {
+      if (i === 0) lead = true;
+      else if (i === pattern.length - 1) trail = true;
+      else return null;
+    } else if (trail) return null;
+    else core += c;
+  }
+  if (ci) core = core.toLowerCase();
+  if (lead && trail) return (s) => s.includes(core);
+  if (lead) return pattern.length === 1 ? () => true : (s) => s.endsWith(core);
+  if (trail) return (s) => s.startsWith(core);
+  return (s) => s === core;
 }
 
 function code(v: Value, python = false): number {
