@@ -164,7 +164,37 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
       name,
     };
   };
-  return assemble("process", "ParentProcessId", "ProcessId", pairs, events, (a) => a, (b) => b, seed, opts);
+  return assemble("process", "ParentProcessId", "ProcessId", fillNames(pairs, nodeInfo), events, (a) => a, (b) => b, seed, opts);
+}
+
+/**
+ * Some events name a process only by pid (an empty ParentImage): such a node is merged into the
+ * one named node with the same host and pid, so "pid 1124" and "svchost.exe (1124)" are one node.
+ * With several named candidates (pid reuse) it stays apart, as guessing would invent a link.
+ */
+function fillNames(pairs: PairCounter, info: Array<{ host: number; name: number; pid: number }>): PairCounter {
+  const named = new Map<string, number[]>();
+  let unnamed = 0;
+  info.forEach((n, id) => {
+    if (n.name === 0) {
+      unnamed++;
+      return;
+    }
+    const key = n.host + "|" + n.pid;
+    const list = named.get(key);
+    if (list) list.push(id);
+    else named.set(key, [id]);
+  });
+  if (unnamed === 0) return pairs;
+  const remap = (id: number): number => {
+    const n = info[id];
+    if (n.name !== 0) return id;
+    const cands = named.get(n.host + "|" + n.pid);
+    return cands && cands.length === 1 ? cands[0] : id;
+  };
+  const out = new PairCounter(pairs.size);
+  for (const e of pairs.entries()) out.add(remap(e.a), remap(e.b), e.count);
+  return out;
 }
 
 function displayName(col: ReturnType<typeof logicalColumn>, row: number): string | null {

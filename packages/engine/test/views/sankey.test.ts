@@ -140,3 +140,32 @@ describe("fieldSankey: any two fields", () => {
     expect(r).toMatchObject({ events: 0, flows: 0, links: [], nodes: [] });
   });
 });
+
+describe("processSankey: events that name a parent only by pid", () => {
+  it("merges 'pid N' into the one named process N of the host, and not when the pid was reused", () => {
+    const ds = load([
+      "nameless.xml",
+      [
+        proc("venus", "2017-08-24T04:00:00.000Z", 1124, SYS32 + "svchost.exe", 600, SYS32 + "services.exe"),
+        // ParentImage empty: only the pid says who the parent is.
+        proc("venus", "2017-08-24T04:00:01.000Z", 2000, SYS32 + "wbem\\WmiPrvSE.exe", 1124, ""),
+        proc("venus", "2017-08-24T04:00:02.000Z", 2100, SYS32 + "taskhostw.exe", 1124, SYS32 + "svchost.exe"),
+        // mercury reused pid 7 for two images: the nameless child of 7 stays apart.
+        proc("mercury", "2017-08-24T04:00:03.000Z", 7, "C:\\a.exe", 1, "C:\\init.exe"),
+        proc("mercury", "2017-08-24T04:00:04.000Z", 7, "C:\\b.exe", 1, "C:\\init.exe"),
+        proc("mercury", "2017-08-24T04:00:05.000Z", 8, "C:\\c.exe", 7, ""),
+      ].join("\n"),
+    ]);
+    const r = processSankey(ds, {});
+    expect(flows(r).sort()).toEqual(
+      [
+        "venus services.exe (600) → svchost.exe (1124) = 1",
+        "venus svchost.exe (1124) → WmiPrvSE.exe (2000) = 1",
+        "venus svchost.exe (1124) → taskhostw.exe (2100) = 1",
+        "mercury init.exe (1) → a.exe (7) = 1",
+        "mercury init.exe (1) → b.exe (7) = 1",
+        "mercury pid 7 → c.exe (8) = 1",
+      ].sort(),
+    );
+  });
+});

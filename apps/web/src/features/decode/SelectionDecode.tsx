@@ -35,6 +35,8 @@ export function SelectionDecode() {
       data-testid="selection-decode"
       onClick={() => {
         decodeText(at.text);
+        // The selection has been used; leaving it would bring the button back on the next click.
+        window.getSelection()?.removeAllRanges();
         setAt(null);
       }}
     >

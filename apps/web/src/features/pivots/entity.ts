@@ -1,7 +1,7 @@
 import type { EntityKind } from "@quarry/engine";
 
 const IP = /(^|[._])(ip|src|dest|dst|srcip|destip|clientip|c_ip|address|sourceip|destinationip|id\.orig_h|id\.resp_h)$/i;
-const HOST = /^(host|host\.name|hostname|computer|computername|dest_host|nt_host)$/i;
+const HOST = /^(host|host\.name|hostname|dest_host|nt_host)$/i;
 const USER = /(^|[._])(user|user\.name|username|account_name|subjectusername|targetusername|src_user)$/i;
 const PROCESS = /^(process\.name|process_name|image|process|app|parentimage|process\.executable|parent_process_name|process\.parent\.name)$/i;
 
