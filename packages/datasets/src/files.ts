@@ -11,7 +11,9 @@ export type FileId =
   | "stream_smtp"
   | "suricata"
   | "pan_traffic"
-  | "access_combined";
+  | "access_combined"
+  | "bro_conn"
+  | "bro_dns";
 
 export interface FileSpec {
   id: FileId;
@@ -33,6 +35,8 @@ export const FILES: readonly FileSpec[] = [
   { id: "suricata", name: "suricata-eve.json", sourcetype: "suricata" },
   { id: "pan_traffic", name: "pan-traffic.log", sourcetype: "pan:traffic" },
   { id: "access_combined", name: "access_combined.log", sourcetype: "access_combined" },
+  { id: "bro_conn", name: "conn.log", sourcetype: "bro:conn" },
+  { id: "bro_dns", name: "dns.log", sourcetype: "bro:dns" },
 ];
 
 export const FILE_INDEX: Record<FileId, number> = Object.fromEntries(FILES.map((f, i) => [f.id, i])) as Record<FileId, number>;

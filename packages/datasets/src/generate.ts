@@ -1,6 +1,7 @@
 import { Attack, attackVolumes } from "./attack.ts";
 import { Background } from "./background.ts";
 import { FILES } from "./files.ts";
+import { zeekFooter, zeekHeaders } from "./formats/zeek.ts";
 import type { Manifest } from "./manifest.ts";
 import { Wire } from "./network.ts";
 import { BufferedOutput, Emitter, type ByteSink } from "./output.ts";
@@ -34,7 +35,9 @@ function attackEstimate(v: ReturnType<typeof attackVolumes>): number {
 export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
   if (!Number.isFinite(opts.events) || opts.events < 1000) throw new Error(`events must be at least 1000 (got ${opts.events})`);
   const root = new Rng(opts.seed);
-  const out = new BufferedOutput(sink);
+  const zeek = zeekHeaders("2017-08-01-07-00-00");
+  const close = zeekFooter("2017-09-01-07-00-00");
+  const out = new BufferedOutput(sink, { bro_conn: zeek.conn, bro_dns: zeek.dns }, { bro_conn: close, bro_dns: close });
   const em = new Emitter(out);
   const sched = new Scheduler();
   const wire = new Wire(root.fork("wire"), em);
@@ -75,7 +78,7 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
   }
   sched.runUntil(Number.POSITIVE_INFINITY);
   em.flushBefore(Number.POSITIVE_INFINITY);
-  out.flush();
+  out.finish();
 
   return {
     generator: GENERATOR_VERSION,
@@ -87,6 +90,7 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
       "Synthetic stand-in for Splunk BOTSv2 (Frothly, August 2017); every value is generated, none is real data.",
       "Raw times are UTC except suricata (-0700) ; the PAN firewall clock and the brewertalk.com web server run on UTC.",
       "The encoded PowerShell is inert text that names the C2 URL, user agent and URIs; it contains no working code.",
+      "A Zeek sensor (conn.log, dns.log) sees the flows that cross the firewall or reach the Stream sensor, and every DNS transaction.",
       "About a tenth of the C2 check-ins also appear in stream:http (Stream is assumed to decrypt that TLS), so the Empire user agent and URIs are visible on the wire.",
       "The Stream sensor sees most workstation traffic but only a sample of the server VLAN (venus, mercury); Sysmon NetworkConnect is logged on venus and jupiter only.",
     ],

@@ -1,4 +1,5 @@
 import { panTrafficLine, type PanSession } from "./formats/pan.ts";
+import { connRecord, dnsRecord, zeekTs } from "./formats/zeek.ts";
 import type { Emitter } from "./output.ts";
 import type { Rng } from "./prng.ts";
 import { isoMicro, suricataTime } from "./time.ts";
@@ -112,9 +113,30 @@ export class Wire {
     };
   }
 
-  /** Writes a flow to every sensor that sees it: stream:tcp / stream:ip, PAN, Suricata flow/tls. */
+  /** A Zeek connection uid: `C` and 17 base-62 characters. */
+  private uid(): string {
+    const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let u = "C";
+    for (let i = 0; i < 17; i++) u += chars[this.rng.u32() % 62];
+    return u;
+  }
+
+  /** Writes a flow to every sensor that sees it: stream:tcp / stream:ip, PAN, Suricata flow/tls, Zeek conn.log. */
   flow(f: Flow): void {
     const flowId = (this.flowId += this.rng.int(1, 4096));
+    if (f.viaFirewall || f.streamTcp || f.streamIp) {
+      const pktsOut = Math.max(1, Math.round(f.bytesOut / 600));
+      const pktsIn = Math.max(1, Math.round(f.bytesIn / 900));
+      const service = f.cert ? "ssl" : ["http", "dns", "ftp", "ftp-data", "smtp", "ntp"].includes(f.app) ? f.app : undefined;
+      const rec = connRecord({
+        ts: zeekTs(f.start, this.micro()), uid: this.uid(), orig: f.src, origPort: f.srcPort, resp: f.dest, respPort: f.destPort,
+        proto: f.transport, ...(service ? { service } : {}), duration: f.end - f.start, origBytes: f.bytesOut, respBytes: f.bytesIn,
+        state: "SF", localOrig: isInternal(f.src), localResp: isInternal(f.dest),
+        history: f.transport === "tcp" ? "ShADadFf" : "Dd", origPkts: pktsOut, respPkts: pktsIn,
+      });
+      // Zeek writes a connection when it ends.
+      this.em.emit(f.end, "bro_conn", () => rec);
+    }
     if (f.streamTcp && f.transport === "tcp") {
       const rec: Record<string, unknown> = {
         ...this.streamCommon(f),
@@ -285,6 +307,11 @@ export class Wire {
     };
     const text = JSON.stringify(rec);
     this.em.emit(t + rtt, "stream_dns", () => text);
+    const zeek = dnsRecord({
+      ts: zeekTs(t, this.micro()), uid: this.uid(), orig: client, origPort: srcPort, resp: server, transId: rec.transaction_id, rttMs: rtt,
+      query, qtype: opts.type ?? "A", rcode, answers, ttls: rec.ttl,
+    });
+    this.em.emit(t + rtt, "bro_dns", () => zeek);
     if (opts.suricata) {
       const flowId = (this.flowId += this.rng.int(1, 4096));
       const q = JSON.stringify({

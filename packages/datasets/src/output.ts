@@ -19,20 +19,39 @@ export class BufferedOutput {
   readonly bytes: number[] = FILES.map(() => 0);
   private readonly encoder = new TextEncoder();
 
-  constructor(private readonly sink: ByteSink) {}
+  /**
+   * `headers` are written before a file's first event and `footers` after its last (Zeek's
+   * `#fields` block and `#close`); files without events get neither, so no file is header-only.
+   */
+  constructor(
+    private readonly sink: ByteSink,
+    private readonly headers: Partial<Record<FileId, string>> = {},
+    private readonly footers: Partial<Record<FileId, string>> = {},
+  ) {}
 
   /** Appends one event (a line; the newline is added here). */
   line(file: FileId, text: string): void {
     const i = FILE_INDEX[file];
+    if (this.events[i] === 0 && this.headers[file]) {
+      this.parts[i]!.push(this.headers[file]!);
+      this.sizes[i]! += this.headers[file]!.length;
+    }
     this.parts[i]!.push(text, "\n");
     this.sizes[i]! += text.length + 1;
     this.events[i]!++;
     if (this.sizes[i]! >= FLUSH_CHARS) this.flushFile(i);
   }
 
-  /** Writes every buffered byte to the sink. */
-  flush(): void {
-    for (let i = 0; i < FILES.length; i++) this.flushFile(i);
+  /** Appends the footers of files that have events and writes every buffered byte to the sink. */
+  finish(): void {
+    for (let i = 0; i < FILES.length; i++) {
+      const footer = this.footers[FILES[i]!.id];
+      if (footer && this.events[i]! > 0) {
+        this.parts[i]!.push(footer);
+        this.sizes[i]! += footer.length;
+      }
+      this.flushFile(i);
+    }
   }
 
   private flushFile(i: number): void {

@@ -39,7 +39,7 @@ describe("every generated file loads through the engine", () => {
   it("every source has a host or addresses", () => {
     for (const seg of ds.segments) {
       const hasHost = seg.columns.has("host");
-      const hasIp = seg.columns.has("src_ip") || seg.columns.has("clientip") || seg.columns.has("src") || seg.columns.has("dest_ip");
+      const hasIp = ["src_ip", "clientip", "src", "dest_ip", "id.orig_h"].some((f) => seg.columns.has(f));
       expect(hasHost || hasIp, seg.sourcetype).toBe(true);
     }
   });

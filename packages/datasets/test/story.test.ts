@@ -336,6 +336,25 @@ describe("the planted intrusion, found through the engine", () => {
     }
   });
 
+  it("Zeek sees the same intrusion: conn.log ssl sessions to the C2 from the four hosts, dns.log exfil queries", () => {
+    const c2 = new Set<string>();
+    eachRow(ds, "bro:conn", (get) => {
+      if (get("id.resp_h") === C2_IP && get("id.resp_p") === 443) {
+        expect(get("service")).toBe("ssl");
+        c2.add(str(get("id.orig_h")));
+      }
+    });
+    expect([...c2].sort()).toEqual(truth.compromisedHosts.map((h) => h.ip).sort());
+    let exfil = 0;
+    eachRow(ds, "bro:dns", (get) => {
+      if (get("id.orig_h") === "10.0.1.101" && str(get("query")).endsWith("." + EXFIL_DOMAIN)) {
+        expect(get("qtype_name")).toBe("TXT");
+        exfil++;
+      }
+    });
+    expect(exfil).toBe(truth.dnsExfil.queries);
+  });
+
   it("the phishing mail carries invoice.zip to four Frothly recipients", () => {
     const mails: { att: string; to: string }[] = [];
     eachRow(ds, "stream:smtp", (get) => mails.push({ att: str(get("attach_filename")), to: str(get("receiver")) }));
