@@ -41,8 +41,8 @@ class ValueIndex {
     return i;
   }
 
-  /** Dense index of dictionary id `id` (interned on first use). */
-  ofId(dict: Dict, id: number): number {
+  /** The id → dense index map of a dictionary (-1 = not interned yet); fetched once per segment. */
+  mapFor(dict: Dict): Int32Array {
     let m = this.idMaps.get(dict);
     if (!m || m.length < dict.size) {
       const bigger = new Int32Array(dict.size).fill(-1);
@@ -50,12 +50,15 @@ class ValueIndex {
       m = bigger;
       this.idMaps.set(dict, m);
     }
-    let i = m[id]!;
-    if (i < 0) {
-      const text = dict.values[id]!;
-      i = m[id] = this.intern(text, text);
-    }
-    return i;
+    return m;
+  }
+
+  /** Interns dictionary id `id` into `m` (from `mapFor(dict)`) and returns its dense index. */
+  intern2(m: Int32Array, dict: Dict, id: number): number {
+    const i = m[id]!;
+    if (i >= 0) return i;
+    const text = dict.values[id]!;
+    return (m[id] = this.intern(text, text));
   }
 
   /** Dense index of a number from a numeric column. */
@@ -75,6 +78,8 @@ interface AggState {
   /** Per group: distinct value indexes (dc, values, text min/max). */
   sets: Array<Set<number> | undefined>;
   allNumeric: Uint8Array;
+  /** dc, values and text min/max need the distinct values of each group. */
+  keepSet: boolean;
 }
 
 /**
@@ -99,6 +104,7 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     max: new Float64Array(cap).fill(-Infinity),
     sets: [],
     allNumeric: new Uint8Array(cap).fill(1),
+    keepSet: agg.fn === "dc" || agg.fn === "values" || agg.fn === "min" || agg.fn === "max",
   }));
   const grow = (n: number) => {
     if (n < groupKeys[0]!.length) return;
@@ -128,16 +134,24 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
   let segIndex = -1;
   let byCols: Array<Column | undefined> = [];
   let argCols: Array<Column | undefined> = [];
+  let byMaps: Array<Int32Array | null> = [];
+  let argMaps: Array<Int32Array | null> = [];
+  let argNums: Array<Float64Array | null> = [];
   let time: Float64Array = new Float64Array(0);
   const key = new Int32Array(p.by.length);
+  const lastKey = new Int32Array(p.by.length);
+  let lastGroup = -1;
   for (let i = 0; i < list.length; i++) {
     const s = list.seg[i]!;
     if (s !== segIndex) {
       segIndex = s;
       const seg = ds.segments[s]!;
       byCols = p.by.map((f) => columnOf(seg, f));
+      byMaps = byCols.map((c, k) => (c && c.kind !== "num" ? byIndex[k]!.mapFor(c.dict) : null));
       if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
       argCols = states.map((st) => (st.agg.arg && st.agg.arg.kind === "field" && st.agg.arg.name !== "_time" ? columnOf(seg, st.agg.arg.name) : undefined));
+      argMaps = argCols.map((c, a) => (c && c.kind !== "num" ? states[a]!.index!.mapFor(c.dict) : null));
+      argNums = argCols.map((c) => (c && c.kind !== "num" ? c.dict.numbers() : null));
       time = seg.time;
     }
     const r = list.row[i]!;
@@ -154,7 +168,7 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
           missing = true;
           break;
         }
-        key[k] = byIndex[k]!.ofId(c.dict, id);
+        key[k] = byIndex[k]!.intern2(byMaps[k]!, c.dict, id);
       } else if (c.kind === "num") {
         const v = c.values[r]!;
         if (Number.isNaN(v)) {
@@ -165,8 +179,11 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
       }
     }
     if (missing) continue;
-    // Group id, level by level: (previous group, value index) → next dense id.
+    // Group id, level by level: (previous group, value index) → next dense id; the last
+    // (row → group) lookup is skipped when the row has the same key as the previous one.
     let g = key[0]!;
+    if (lastGroup >= 0 && sameKey(key, lastKey)) g = lastGroup;
+    else {
     for (let k = 0; k < key.length; k++) {
       const composite = k === 0 ? key[0]! : g * 67_108_864 + key[k]!;
       let next = levelMaps[k]!.get(composite);
@@ -179,6 +196,9 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
         levelMaps[k]!.set(composite, next);
       }
       g = next;
+    }
+    lastGroup = g;
+    lastKey.set(key);
     }
     for (let a = 0; a < states.length; a++) {
       const st = states[a]!;
@@ -196,31 +216,15 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
       }
       const c = argCols[a];
       if (!c) continue;
-      const add = (idx: number, n: number) => {
-        st.count[g]!++;
-        if (st.agg.fn === "dc" || st.agg.fn === "values" || st.agg.fn === "min" || st.agg.fn === "max") {
-          let set = st.sets[g];
-          if (!set) st.sets[g] = set = new Set();
-          set.add(idx);
-        }
-        if (Number.isNaN(n)) {
-          st.allNumeric[g] = 0;
-          return;
-        }
-        st.sum[g]! += n;
-        st.nums[g]!++;
-        if (n < st.min[g]!) st.min[g] = n;
-        if (n > st.max[g]!) st.max[g] = n;
-      };
       if (c.kind === "str") {
         const id = c.ids[r]!;
-        if (id !== 0) add(st.index!.ofId(c.dict, id), c.dict.numbers()[id]!);
+        if (id !== 0) addValue(st, g, st.index!.intern2(argMaps[a]!, c.dict, id), argNums[a]![id]!);
       } else if (c.kind === "num") {
         const v = c.values[r]!;
-        if (!Number.isNaN(v)) add(st.index!.ofNumber(v), v);
+        if (!Number.isNaN(v)) addValue(st, g, st.index!.ofNumber(v), v);
       } else {
-        const nums = c.dict.numbers();
-        for (let j = c.offsets[r]!; j < c.offsets[r + 1]!; j++) add(st.index!.ofId(c.dict, c.ids[j]!), nums[c.ids[j]!]!);
+        const nums = argNums[a]!;
+        for (let j = c.offsets[r]!; j < c.offsets[r + 1]!; j++) addValue(st, g, st.index!.intern2(argMaps[a]!, c.dict, c.ids[j]!), nums[c.ids[j]!]!);
       }
     }
   }
@@ -238,6 +242,29 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     return row;
   });
   return { rows, fields: [...p.by, ...p.aggregations.map((a) => a.as).filter((f) => !p.by.includes(f))] };
+}
+
+/** Adds one value (dense index `idx`, numeric value `n` or NaN) of group `g` to an aggregation. */
+function addValue(st: AggState, g: number, idx: number, n: number): void {
+  st.count[g]!++;
+  if (st.keepSet) {
+    let set = st.sets[g];
+    if (!set) st.sets[g] = set = new Set();
+    set.add(idx);
+  }
+  if (Number.isNaN(n)) {
+    st.allNumeric[g] = 0;
+    return;
+  }
+  st.sum[g]! += n;
+  st.nums[g]!++;
+  if (n < st.min[g]!) st.min[g] = n;
+  if (n > st.max[g]!) st.max[g] = n;
+}
+
+function sameKey(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function result(st: AggState, g: number): Scalar | Scalar[] | null {
