@@ -1,0 +1,171 @@
+/**
+ * One benchmark run: prepare the data, time Quarry's ingest and queries, time every peer on the
+ * same questions, and cross-check every answer against Quarry's (a mismatch throws).
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import type { Dataset } from "@quarry/engine";
+import { answerDigest, diffAnswers, groupedAnswer, answerOf, countAnswer, type Answer } from "./answer.ts";
+import { prepareData, type BenchData } from "./data.ts";
+import { arquero, duckdbNative, duckdbWasm, type Peer } from "./peers.ts";
+import { QUARRY_QUERIES, quarryIngest, quarryOp, storeBytesPerEvent, type OpId } from "./quarry-ops.ts";
+import { SQL } from "./peer-ops.ts";
+import { measure, type Timing } from "./timing.ts";
+
+/** Query operations in report order. */
+export const OPS: OpId[] = ["eq", "in", "wildcard", "statsHost", "stats2", "sankey", "timechart", "sequence"];
+
+export interface RunOptions {
+  events: number;
+  /** Timed runs per query (after one warm-up). */
+  reps: number;
+  /** Timed runs of the whole-dataset ingest (it is the slow part at 1M and 5M). */
+  ingestReps: number;
+  dataRoot: string;
+  peers: Array<"duckdb-wasm" | "duckdb-native" | "arquero">;
+  log: (s: string) => void;
+}
+
+export interface IngestResult {
+  engine: string;
+  input: string;
+  bytes: number;
+  events: number;
+  timing: Timing;
+  mbPerSec: number;
+  eventsPerSec: number;
+}
+
+export interface OpResult {
+  id: OpId;
+  quarryQuery: string;
+  sql: string;
+  answer: string;
+  quarry: Timing;
+  peers: Record<string, Timing>;
+}
+
+export interface RunResult {
+  events: number;
+  rawBytes: number;
+  ingest: IngestResult[];
+  memory: { storeBytesPerEvent: number; heapBytesPerEvent: number; rawCharsPerEvent: number };
+  ops: OpResult[];
+  /** Digest of Quarry's answer per operation, for the Chromium run's cross-check. */
+  digests: Partial<Record<OpId, string>>;
+  data: BenchData;
+}
+
+const MB = 1e6;
+
+function ingestResult(engine: string, input: string, bytes: number, events: number, timing: Timing): IngestResult {
+  return { engine, input, bytes, events, timing, mbPerSec: bytes / MB / (timing.median / 1000), eventsPerSec: events / (timing.median / 1000) };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function heapNow(): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Runs the whole benchmark (Node side) and returns its measurements; throws when answers disagree. */
+export async function runBench(o: RunOptions): Promise<RunResult> {
+  const data = prepareData(o.dataRoot, o.events, o.log);
+  const raw = data.rawFiles.map((f) => ({ name: basename(f.path), bytes: new Uint8Array(readFileSync(f.path)), ndjson: f.ndjson, events: f.events }));
+  const rawBytes = raw.reduce((n, f) => n + f.bytes.length, 0);
+  const ingest: IngestResult[] = [];
+
+  // NDJSON alone (Stream and Suricata files): the ingest target is stated for line-delimited JSON.
+  const nd = raw.filter((f) => f.ndjson);
+  o.log(`quarry: ingest NDJSON (${nd.length} files, ${(nd.reduce((n, f) => n + f.bytes.length, 0) / MB).toFixed(0)} MB) …`);
+  const ndRun = await measure(() => quarryIngest(nd).events, o.reps, 1);
+  ingest.push(ingestResult("quarry", "NDJSON", nd.reduce((n, f) => n + f.bytes.length, 0), ndRun.result, ndRun.timing));
+
+  o.log(`quarry: ingest all raw files (${(rawBytes / MB).toFixed(0)} MB) …`);
+  let ds: Dataset | null = null;
+  const allRun = await measure(
+    () => {
+      ds = null;
+      ds = quarryIngest(raw).ds;
+      return ds;
+    },
+    o.ingestReps,
+    1,
+  );
+  ds = null;
+  const before = heapNow();
+  const fresh = quarryIngest(raw);
+  const after = heapNow();
+  ds = fresh.ds;
+  const manifestEvents = raw.reduce((n, f) => n + f.events, 0);
+  if (fresh.events !== manifestEvents) throw new Error(`quarry ingested ${fresh.events} events, the generator's manifest says ${manifestEvents}`);
+  ingest.push(ingestResult("quarry", "raw (all formats)", rawBytes, fresh.events, allRun.timing));
+  let rawChars = 0;
+  for (const seg of ds.segments) for (const r of seg.raw) rawChars += r.length;
+  const memory = {
+    storeBytesPerEvent: storeBytesPerEvent(ds),
+    // Heap growth minus the raw text (1 byte per character: the generator writes ASCII).
+    heapBytesPerEvent: (after - before - rawChars) / fresh.events,
+    rawCharsPerEvent: rawChars / fresh.events,
+  };
+
+  const answers = new Map<OpId, Answer>();
+  const ops: OpResult[] = [];
+  for (const op of OPS) {
+    o.log(`quarry: ${op} …`);
+    const dsNow = ds;
+    const r = await measure(() => quarryOp(dsNow, op), o.reps, 1);
+    answers.set(op, r.result);
+    ops.push({ id: op, quarryQuery: QUARRY_QUERIES[op], sql: SQL[op].trim().replace(/\s+/g, " "), answer: r.result.summary, quarry: r.timing, peers: {} });
+  }
+  ds = null;
+  gc();
+
+  for (const name of o.peers) {
+    o.log(`${name}: starting …`);
+    const peer: Peer = name === "duckdb-wasm" ? await duckdbWasm(data.csvPath) : name === "duckdb-native" ? await duckdbNative(data.csvPath) : await arquero(data.arrowPath);
+    try {
+      const ing = await measure(() => peer.ingest(), Math.max(1, Math.min(o.ingestReps, 3)), 1);
+      ingest.push(ingestResult(peer.name, peer.input, ing.result, fresh.events, ing.timing));
+      for (const res of ops) {
+        o.log(`${name}: ${res.id} …`);
+        const r = await measure(() => peer.query(res.id), o.reps, 1);
+        const got = peerAnswer(res.id, r.result);
+        const want = answers.get(res.id)!;
+        const diff = diffAnswers(want, got);
+        if (diff) throw new Error(`CROSS-CHECK FAILED: ${res.id}: quarry and ${peer.name} disagree: ${diff}`);
+        res.peers[peer.name] = r.timing;
+      }
+    } finally {
+      await peer.close();
+      gc();
+    }
+  }
+  const digests: Partial<Record<OpId, string>> = {};
+  for (const [op, a] of answers) digests[op] = answerDigest(a);
+  return { events: fresh.events, rawBytes, ingest, memory, ops, digests, data };
+}
+
+/** A peer's rows as the canonical answer of an operation (counts come back as bigint from DuckDB). */
+export function peerAnswer(op: OpId, rows: unknown[][]): Answer {
+  switch (op) {
+    case "eq":
+    case "in":
+    case "wildcard":
+    case "sequence":
+      return countAnswer(rows[0]![0] as number | bigint);
+    case "sankey": {
+      const [events, flows] = rows[0]!;
+      return answerOf([[events, flows]]);
+    }
+    case "statsHost":
+    case "stats2":
+    case "timechart":
+      return groupedAnswer(rows);
+  }
+}
