@@ -102,7 +102,13 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const untilKey = source.until ? keyFunction(ds, source.until.keys, interner, state.ctx.eval, nullKeys) : null;
   const nPos = positive.length;
   const untilBit = source.until ? 1 << (nPos + missing.length) : 0;
-  const tsOf = (i: number): number => (state.keys ? state.keys.ts[list.seg[i]!]![list.row[i]!]! : ds.segments[list.seg[i]!]!.time[list.row[i]!]!);
+  // Timestamps of the candidates, gathered once: maxspan and missing-event checks read them often.
+  const candTs = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const sg = list.seg[i]!;
+    candTs[i] = state.keys ? state.keys.ts[sg]![list.row[i]!]! : ds.segments[sg]!.time[list.row[i]!]!;
+  }
+  const tsOf = (i: number): number => candTs[i]!;
   const maxspan = source.maxspanMs === null ? null : source.maxspanMs * (state.ctx.timeUnitsPerMs ?? 1);
   const exceeds = (from: number, to: number): boolean => maxspan !== null && maxspan > 0 && to - from > maxspan;
 
@@ -140,12 +146,14 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   };
   // pending[s][key] = record waiting for stage s+1 (-1 none); grown as keys appear.
   let pending: Int32Array[] = Array.from({ length: Math.max(0, nPos - 1) }, () => new Int32Array(0));
+  let pendingCap = 0;
   const growPending = (): void => {
     const need = interner.size;
-    if (pending.length === 0 || pending[0]!.length >= need) return;
-    const size = Math.max(need, 2 * pending[0]!.length, 64);
+    if (need <= pendingCap) return;
+    pendingCap = Math.max(need, 2 * pendingCap, 64);
+    if (pending.length === 0) return;
     pending = pending.map((p) => {
-      const np = new Int32Array(size).fill(-1);
+      const np = new Int32Array(pendingCap).fill(-1);
       np.set(p);
       return np;
     });
@@ -238,7 +246,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
       recKey[copy] = recKey[rec]!;
       rec = copy;
     } else pending[st - 1]![k] = -1;
-    if (exceeds(tsOf(pool[rec * nPos]!), tsOf(i))) {
+    if (maxspan !== null && maxspan > 0 && candTs[i]! - candTs[pool[rec * nPos]!]! > maxspan) {
       free.push(rec);
       return;
     }
@@ -263,7 +271,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     for (let st = nPos - 1; st >= 0; st--) {
       if (!(b & (1 << st))) continue;
       const keys = keyFns[st]!(s, r);
-      growPending();
+      if (interner.size > pendingCap) growPending();
       if (typeof keys === "number") {
         if (keys !== nullKey) stepStage(i, st, keys);
       } else for (const k of keys) stepStage(i, st, k);
