@@ -4,7 +4,7 @@ import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
 import type { Column, Scalar } from "../../store/types.ts";
 import type { EventList } from "../event-list.ts";
-import { autoSpanMs } from "./pipes/chart.ts";
+import { MAX_BUCKETS, autoSpanMs, checkBucketCount } from "./pipes/chart.ts";
 import type { Row, Table } from "./table.ts";
 import { compareScalarsSpl } from "./values.ts";
 
@@ -115,7 +115,8 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
   if (range?.latest != null) hi = Math.max(hi, range.latest - 1);
   const span = pipe.spanMs ?? autoSpanMs((range?.latest ?? hi) - (range?.earliest ?? lo));
   const starts: number[] = [];
-  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < 100_000; n++) {
+  checkBucketCount(lo, hi, span);
+  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < MAX_BUCKETS; n++) {
     starts.push(b);
     const next = bucketStart(b + span + (span >= 86_400_000 ? 7_200_000 : 0), span, tz);
     b = next > b ? next : b + span;

@@ -3,12 +3,22 @@ import { bucketStart } from "../../../lang/spl/time.ts";
 import type { Scalar } from "../../../store/types.ts";
 import type { Value } from "../../functions/registry.ts";
 import { aggInput, computeAgg, emptyCell } from "../aggregate.ts";
+import { SplExecError } from "../errors.ts";
 import { splRuntime } from "../runtime.ts";
 import type { Row, Table } from "../table.ts";
 import { compareScalarsSpl, keyOf, numberOf, textOf, valuesOf } from "../values.ts";
 
 type Timechart = Extract<Pipe, { kind: "timechart" }>;
 type Chart = Extract<Pipe, { kind: "chart" }>;
+
+/** The most time buckets a timechart may draw; more is an error, never a silent cut. */
+export const MAX_BUCKETS = 100_000;
+
+/** Throws when a span would cut [lo, hi] into more than MAX_BUCKETS buckets. */
+export function checkBucketCount(lo: number, hi: number, span: number): void {
+  const n = Math.floor((hi - lo) / span) + 1;
+  if (n > MAX_BUCKETS) throw new SplExecError(`timechart span too small: ${n} buckets (at most ${MAX_BUCKETS}); use a larger span`);
+}
 
 const SPAN_THRESHOLDS_S = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400, 2592000];
 
@@ -121,7 +131,8 @@ export function runTimechart(table: Table, p: Timechart, range: { earliest: numb
   const span = p.spanMs ?? autoSpanMs((range?.latest ?? hi) - (range?.earliest ?? lo));
   const keys: string[] = [];
   // Continuous buckets from the first to the last, as Splunk draws them.
-  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < 100_000; n++) {
+  checkBucketCount(lo, hi, span);
+  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < MAX_BUCKETS; n++) {
     keys.push(String(b));
     const next = bucketStart(b + span + (span >= 86_400_000 ? 3_600_000 * 2 : 0), span, tz);
     b = next > b ? next : b + span;
