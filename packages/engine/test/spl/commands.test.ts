@@ -110,6 +110,13 @@ describe("timechart and chart", () => {
     expect(q("* | timechart span=1d count by user").fields).toEqual(["_time", "alice", "bob", "carol", "service3", "NULL"]);
     expect(q("* | timechart span=1d usenull=f count by user").fields).toEqual(["_time", "alice", "bob", "carol", "service3"]);
   });
+  it("too many buckets is an error, never a silent cut", () => {
+    const d = fixture([
+      { time: "2017-08-01T00:00:00Z", fields: { a: 1 } },
+      { time: "2017-09-01T00:00:00Z", fields: { a: 2 } },
+    ]);
+    for (const noFastPath of [false, true]) expect(() => runSpl(d, "* | timechart span=1s count", { noFastPath })).toThrow(/span too small/);
+  });
   it("span=1d buckets start at local midnight in the timezone", () => {
     const r = q("* | timechart span=1d count", "America/Los_Angeles");
     expect(r.results).toEqual([{ _time: Date.parse("2017-08-23T07:00:00Z") / 1000, count: 8 }]);
