@@ -42,11 +42,15 @@ test("seed 001 in the views: decode the encoded PowerShell, the venus Sankey, wr
   await expect(best.getByTestId("decoded-text")).toHaveText(script);
   await investigation.screenshot("views-decode");
 
-  // 2. The Sankey for venus: WmiPrvSE → powershell → its children.
+  // 2. The Sankey for venus, drawn (as in the seed) from the search for encoded PowerShell in
+  //    CommandLine or ParentCommandLine: WmiPrvSE → powershell → its children.
+  await investigation.runQuery("spl", 'host=venus EventCode=1 (CommandLine="*-enc*" OR ParentCommandLine="*-enc*")');
   await views.open("sankey");
   await page.getByTestId("sankey-mode-process").click();
+  await page.getByTestId("sankey-use-result").check();
   await views.host("venus");
-  await expect(page.getByTestId("sankey-link").first()).toBeVisible();
+  // Straight links have no height, so wait on the nodes.
+  await expect(page.getByTestId("sankey-node").first()).toBeVisible();
   const links = await views.sankeyLinks();
   expect(links.every((l) => l.host === "venus" || l.host === "")).toBe(true);
   const wmiToPs = links.filter((l) => /^WmiPrvSE\.exe \(\d+\)$/i.test(l.source) && /^powershell\.exe \(\d+\)$/.test(l.target));
