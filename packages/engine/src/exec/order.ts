@@ -8,6 +8,7 @@ import { columnOf, type Dataset } from "../store/dataset.ts";
 import type { Dict } from "../store/dict.ts";
 import type { Column, Segment } from "../store/types.ts";
 import type { OrderKeys } from "./event-list.ts";
+import { dateMs } from "./expr.ts";
 
 /** How events are ordered: `timestampField` null = the time ingest assigned. */
 export interface OrderSpec {
@@ -70,7 +71,8 @@ function dictKeys(dict: Dict, textMode: "time" | "rank"): Float64Array {
   let allNumeric = true;
   for (let id = 1; id < dict.size; id++) {
     let v = nums[id]!;
-    if (Number.isNaN(v) && textMode === "time") v = Date.parse(dict.values[id]!);
+    // ISO text keeps its sub-millisecond digits (date_nanos), so nanosecond events order correctly.
+    if (Number.isNaN(v) && textMode === "time") v = dateMs(dict.values[id]!) ?? NaN;
     if (Number.isNaN(v)) allNumeric = false;
     t[id] = v;
   }

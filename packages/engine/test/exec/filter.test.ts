@@ -10,6 +10,7 @@ import { cancelToken, CancelledError } from "../../src/exec/cancel.ts";
 import { selectEvents } from "../../src/exec/filter.ts";
 import { evalExpr } from "../../src/exec/expr.ts";
 import { executePlan } from "../../src/exec/run.ts";
+import { runEql } from "../../src/api/eql.ts";
 
 const DOCS = [
   { "@timestamp": "2024-01-01T00:00:01Z", id: 1, name: "cmd.exe", pid: 10, tags: ["a", "b"], msg: "user login failed" },
@@ -176,5 +177,23 @@ describe("executePlan", () => {
     );
     // pid 10: cmd.exe (id 1) then powershell.exe (id 3); pid 20 has one event only.
     expect(r.kind === "sequences" && r.sequences.map((s) => ({ keys: s.joinKeys, rows: [...s.row] }))).toEqual([{ keys: [10], rows: [0, 2] }]);
+  });
+});
+
+describe("EQL event order", () => {
+  it("orders by nanosecond timestamps, then the tiebreaker, then ingest order", () => {
+    const ds = new Dataset();
+    const docs = [
+      { "@timestamp": "2024-01-01T00:00:00.000000300Z", n: 1, tb: 1, "event.category": "x" },
+      { "@timestamp": "2024-01-01T00:00:00.000000100Z", n: 2, tb: 9, "event.category": "x" },
+      { "@timestamp": "2024-01-01T00:00:00.000000100Z", n: 3, tb: 5, "event.category": "x" },
+      { n: 4, tb: 0, "event.category": "x" },
+    ];
+    ingestBytes(ds, "nanos.ndjson", new TextEncoder().encode(docs.map((d) => JSON.stringify(d)).join("\n")));
+    const order = (tiebreakerField: string | null) =>
+      runEql(ds, "x where true", { tiebreakerField }).hits.events!.map((e) => ("_source" in e ? e._source.n : null));
+    // Event 4 has no timestamp: EQL leaves it out.
+    expect(order(null)).toEqual([2, 3, 1]);
+    expect(order("tb")).toEqual([3, 2, 1]);
   });
 });
