@@ -21,6 +21,8 @@ test("two dropped files load in the worker with progress and their PROVENANCE co
   // The bytes were read by the worker: the full sizes show as read.
   await expect(investigation.fileJob("eve-small.log").getByTestId("job-bytes")).toContainText("5.7 KB / 5.7 KB");
   expect(requests.some((u) => /engine\.worker-[\w-]+\.js$/.test(u))).toBe(true);
+  // COOP + COEP from `quarry serve`: shared memory is available, so running queries can be cancelled.
+  expect(await investigation.page.evaluate(() => crossOriginIsolated)).toBe(true);
   await investigation.screenshot("two-files-loaded");
 });
 

@@ -8,7 +8,7 @@ import { useColumns } from "../features/events/columns.ts";
 import { FieldsPanel } from "../features/fields/FieldsPanel.tsx";
 import { Timechart } from "../features/timechart/Timechart.tsx";
 import { QueryBar } from "../features/editor/QueryBar.tsx";
-import { queryState, runCurrentQuery, setQueryText } from "../features/editor/query-store.ts";
+import { clearQuery, queryState, runCurrentQuery, setQueryText } from "../features/editor/query-store.ts";
 import { SequencesPanel } from "../features/events/SequencesPanel.tsx";
 import { eqlWithFilter } from "../features/fields/filter.ts";
 import { StatsPanel } from "../features/stats/StatsPanel.tsx";
@@ -53,8 +53,13 @@ export function App() {
   }, []);
   const restart = () => {
     engine.restart();
-    queue.reloadAll();
-    datasetChanged();
+    clearQuery();
+    // The saved copy comes back first; files never saved are read again from their sources.
+    void engine
+      .call("restore", {})
+      .then((s) => (s && s.files.length > 0 ? undefined : queue.reloadAll()))
+      .catch(() => queue.reloadAll())
+      .finally(datasetChanged);
   };
   const hasData = (status.data?.events ?? 0) > 0;
   return (

@@ -16,7 +16,9 @@ function workerTransport(): EngineTransport {
 }
 
 /** The tab's one engine client. */
-export const engine = new EngineClient(workerTransport);
+// Shared memory (cross-origin isolated pages: `quarry serve` sends COOP/COEP) lets a cancel
+// reach a query while it runs; elsewhere cancel takes effect between calls.
+export const engine = new EngineClient(workerTransport, { sharedCancel: globalThis.crossOriginIsolated === true });
 
 // Lets e2e tests (and curious analysts in the console) reach the engine; it holds no secrets.
 (globalThis as { quarryEngine?: EngineClient }).quarryEngine = engine;

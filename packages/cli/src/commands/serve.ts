@@ -43,9 +43,9 @@ const MIME: Record<string, string> = {
   ".gz": "application/gzip",
 };
 
-/** Headers every answer carries. */
+/** Headers every answer carries; COOP + COEP make the page cross-origin isolated (shared memory for query cancel). */
 function baseHeaders(): Record<string, string> {
-  return { "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cross-Origin-Opener-Policy": "same-origin" };
+  return { "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
 }
 
 /**

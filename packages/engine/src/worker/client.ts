@@ -37,7 +37,14 @@ export class EngineClient {
   private stateValue: EngineState = { kind: "ready" };
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly connect: () => EngineTransport) {
+  /** Shared cancel flags, when the page can share memory (cross-origin isolated). */
+  private flags: Int32Array | null = null;
+
+  constructor(
+    private readonly connect: () => EngineTransport,
+    options: { sharedCancel?: boolean } = {},
+  ) {
+    if (options.sharedCancel && typeof SharedArrayBuffer !== "undefined") this.flags = new Int32Array(new SharedArrayBuffer(4 * 1024));
     this.transport = this.open();
   }
 
@@ -57,8 +64,15 @@ export class EngineClient {
     const id = this.nextId++;
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new CancelledError());
+    const flags = this.flags;
+    const slot = flags ? id % flags.length : 0;
+    if (flags) Atomics.store(flags, slot, 0);
     return new Promise<ResultOf<M>>((resolve, reject) => {
-      const onAbort = (): void => this.transport.send({ id, kind: "cancel" });
+      const onAbort = (): void => {
+        // The flag reaches a run that is busy; the message reaches one waiting on I/O.
+        if (flags) Atomics.store(flags, slot, 1);
+        this.transport.send({ id, kind: "cancel" });
+      };
       signal?.addEventListener("abort", onAbort, { once: true });
       this.pending.set(id, {
         resolve: resolve as (v: unknown) => void,
@@ -100,6 +114,7 @@ export class EngineClient {
 
   private open(): EngineTransport {
     const t = this.connect();
+    if (this.flags) t.send({ id: 0, kind: "init", cancelFlags: this.flags.buffer as SharedArrayBuffer });
     t.onMessage((msg) => {
       if (t !== this.transport) return;
       this.receive(msg);

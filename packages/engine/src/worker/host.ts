@@ -15,9 +15,14 @@ export interface HostPort {
  */
 export function serveEngine(port: HostPort, core = new EngineCore(), storage: DatasetStorage | null = null, handlers: Handlers = engineHandlers(core, storage)): EngineCore {
   const running = new Map<number, { cancelled: boolean }>();
+  let flags: Int32Array | null = null;
   port.addEventListener("message", (ev) => {
     const msg = ev.data as ToWorker;
     if (!msg || typeof msg !== "object" || typeof msg.id !== "number") return;
+    if (msg.kind === "init") {
+      if (typeof SharedArrayBuffer !== "undefined" && msg.cancelFlags instanceof SharedArrayBuffer) flags = new Int32Array(msg.cancelFlags);
+      return;
+    }
     if (msg.kind === "cancel") {
       const call = running.get(msg.id);
       if (call) call.cancelled = true;
@@ -30,10 +35,12 @@ export function serveEngine(port: HostPort, core = new EngineCore(), storage: Da
   async function run(id: number, method: string, params: unknown): Promise<void> {
     const state = { cancelled: false };
     running.set(id, state);
+    const shared = flags;
+    const slot = shared ? id % shared.length : 0;
     const ctx: CallContext<unknown> = {
       progress: (progress) => port.postMessage({ id, kind: "progress", progress }),
       get cancelled() {
-        return state.cancelled;
+        return state.cancelled || (shared !== null && Atomics.load(shared, slot) !== 0);
       },
       yield: () => new Promise((resolve) => setTimeout(resolve, 0)),
     };

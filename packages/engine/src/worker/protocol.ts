@@ -194,7 +194,12 @@ export interface WireError {
 /** Messages from the app to the worker. */
 export type ToWorker =
   | { id: number; kind: "call"; method: EngineMethod; params: unknown }
-  | { id: number; kind: "cancel" };
+  | { id: number; kind: "cancel" }
+  /**
+   * Shared cancel flags (one Int32 per call slot, `id % length`): a synchronous run reads its
+   * flag between batches, so a query can be stopped while it runs, not only between calls.
+   */
+  | { id: 0; kind: "init"; cancelFlags: SharedArrayBuffer };
 
 /** Messages from the worker to the app. */
 export type FromWorker =

@@ -4,7 +4,7 @@ import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { QueryEditor } from "./QueryEditor.tsx";
-import { clearQuery, diagnostic, queryState, runCurrentQuery, setQueryText } from "./query-store.ts";
+import { cancelQuery, clearQuery, diagnostic, queryState, runCurrentQuery, setQueryText } from "./query-store.ts";
 import { TimeRangePicker } from "./TimeRangePicker.tsx";
 
 /** The editor with its run button, time range, status line and history. */
@@ -20,9 +20,15 @@ export function QueryBar({ latest }: { latest: number | null }) {
         <span className="lang-badge">{lang.toUpperCase()}</span>
         <QueryEditor />
         <div className="query-actions">
-          <button type="button" className="primary" data-testid="run-query" onClick={() => void runCurrentQuery()} title="Run (Ctrl/⌘+Enter)">
-            {q.status === "running" ? "Running…" : "Run"}
-          </button>
+          {q.status === "running" ? (
+            <button type="button" className="primary" data-testid="cancel-query" onClick={cancelQuery} title="Stop the running query">
+              Cancel
+            </button>
+          ) : (
+            <button type="button" className="primary" data-testid="run-query" onClick={() => void runCurrentQuery()} title="Run (Ctrl/⌘+Enter)">
+              Run
+            </button>
+          )}
           <button type="button" className="ghost" onClick={() => setShowHistory((h) => !h)} aria-expanded={showHistory}>History</button>
         </div>
       </div>

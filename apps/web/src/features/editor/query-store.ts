@@ -71,6 +71,11 @@ export async function runCurrentQuery(): Promise<QueryInfo | null> {
   }
 }
 
+/** Stops the running query. */
+export function cancelQuery(): void {
+  running?.abort();
+}
+
 /** Back to every loaded event (no query applied). */
 export function clearQuery(): void {
   const previous = investigation.get().result;

@@ -19,7 +19,8 @@ export function Timechart({ view, fields }: { view: ViewRef; fields: string[] })
   const { splitBy, timeRange } = useStore(investigation);
   const { timeZone, theme } = useStore(settings);
   const { data, error } = useEngine("histogram", { view, splitBy, targetBuckets: 80, maxSeries: 8 });
-  const splits = [...new Set([...SPLITS.filter((f) => f === "sourcetype" || fields.includes(f)), splitBy])];
+  // Common splits first, then every other field of the data.
+  const splits = [...new Set([...SPLITS.filter((f) => f === "sourcetype" || fields.includes(f)), splitBy, ...fields.filter((f) => f !== "_raw")])];
   return (
     <section className="panel timechart" aria-label="Timechart">
       <div className="panel-head">
