@@ -65,6 +65,8 @@ test("seed 001 in the views: decode the encoded PowerShell, the venus Sankey, wr
   // 3. wrk-btun's process tree: ftp, whoami and schtasks under the PowerShell.
   await views.open("tree");
   await views.host("wrk-btun");
+  // Narrow the tree to PowerShell: the matches, the path to them and what they started.
+  await page.getByTestId("tree-find").fill("powershell");
   const ps = page.locator('[data-testid="tree-node"][data-name="powershell.exe"]').first();
   await expect(ps).toBeVisible();
   for (const exe of ["ftp.exe", "whoami.exe", "schtasks.exe"]) {

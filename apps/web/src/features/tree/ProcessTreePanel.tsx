@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ProcessNode, ProcessTree } from "@quarry/engine";
 import { formatCount, formatTime } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
@@ -16,6 +16,7 @@ export function ProcessTreePanel() {
   const req = seq !== null ? { seq } : { host: host || null, earliest: inv.timeRange?.earliest ?? null, latest: inv.timeRange?.latest ?? null };
   const { data, error, isFetching } = useEngine("processTree", req);
   const enrich = useEngine("enrich", { hosts: host ? [host] : [] }, !!host);
+  const [find, setFind] = useState("");
   return (
     <div className="tree-panel" data-testid="tree-panel">
       <div className="row controls">
@@ -33,6 +34,7 @@ export function ProcessTreePanel() {
             Show event #{inv.expanded} in tree
           </button>
         )}
+        <input className="search find" value={find} onChange={(e) => setFind(e.target.value)} placeholder="find: powershell, -enc, ftp…" data-testid="tree-find" aria-label="find in tree" />
         {isFetching && <span className="muted small">building…</span>}
         {data && (
           <span className="muted small" data-testid="tree-count" data-count={data.processes}>
@@ -44,25 +46,49 @@ export function ProcessTreePanel() {
       {error && <p className="bad">{error.message}</p>}
       {data === null && <p className="muted">That event names no process.</p>}
       {data && data.nodes.length === 0 && <p className="muted">No process creation events (Sysmon 1, Security 4688, ECS process start) in scope.</p>}
-      {data && data.nodes.length > 0 && <Forest tree={data} />}
+      {data && data.nodes.length > 0 && <Forest tree={data} find={find} />}
     </div>
   );
 }
 
-function Forest({ tree }: { tree: ProcessTree }) {
+function Forest({ tree, find }: { tree: ProcessTree; find: string }) {
+  const shown = useMemo(() => visible(tree, find), [tree, find]);
+  const roots = shown ? tree.roots.filter((r) => shown.has(r)) : tree.roots;
   return (
     <ul className="ptree" role="tree" data-testid="process-tree">
-      {tree.roots.map((id) => (
-        <Node key={id} tree={tree} node={tree.nodes[id]} depth={0} />
+      {shown && roots.length === 0 && <li className="muted">No process matches “{find}”.</li>}
+      {roots.map((id) => (
+        <Node key={id} tree={tree} node={tree.nodes[id]} depth={0} shown={shown} />
       ))}
     </ul>
   );
 }
 
+/** With a search: the matching processes, their ancestors (the path to them) and descendants; null = everything. */
+function visible(tree: ProcessTree, find: string): Set<number> | null {
+  const q = find.trim().toLowerCase();
+  if (!q) return null;
+  const keep = new Set<number>();
+  for (const n of tree.nodes) {
+    const hay = `${n.name} ${n.pid ?? ""} ${n.commandLine ?? ""} ${n.decodedCommandLine ?? ""} ${n.user ?? ""}`.toLowerCase();
+    if (!hay.includes(q)) continue;
+    for (let p: ProcessNode | undefined = n; p && !keep.has(p.id); p = p.parent === null ? undefined : tree.nodes[p.parent]) keep.add(p.id);
+    const stack = [...n.children];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (keep.has(c)) continue;
+      keep.add(c);
+      stack.push(...tree.nodes[c].children);
+    }
+    keep.add(n.id);
+  }
+  return keep;
+}
+
 /** Nodes open down to this depth at first; deeper ones wait for a click. */
 const OPEN_DEPTH = 6;
 
-function Node({ tree, node, depth }: { tree: ProcessTree; node: ProcessNode; depth: number }) {
+function Node({ tree, node, depth, shown }: { tree: ProcessTree; node: ProcessNode; depth: number; shown: Set<number> | null }) {
   const tz = useStore(settings).timeZone;
   const [open, setOpen] = useState(depth < OPEN_DEPTH);
   const [details, setDetails] = useState(false);
@@ -71,7 +97,8 @@ function Node({ tree, node, depth }: { tree: ProcessTree; node: ProcessNode; dep
   useEffect(() => {
     if (focus) ref.current?.scrollIntoView({ block: "center" });
   }, [focus]);
-  const hasKids = node.children.length > 0;
+  const kids = shown ? node.children.filter((c) => shown.has(c)) : node.children;
+  const hasKids = kids.length > 0;
   return (
     <li role="treeitem" aria-expanded={hasKids ? open : undefined} data-testid="tree-node" data-name={node.name} data-pid={node.pid ?? ""} data-depth={depth}>
       <div ref={ref} className={`pnode ${focus ? "focus" : ""} ${node.inferred ? "inferred" : ""}`}>
@@ -135,8 +162,8 @@ function Node({ tree, node, depth }: { tree: ProcessTree; node: ProcessNode; dep
       )}
       {hasKids && open && (
         <ul role="group">
-          {node.children.map((c) => (
-            <Node key={c} tree={tree} node={tree.nodes[c]} depth={depth + 1} />
+          {kids.map((c) => (
+            <Node key={c} tree={tree} node={tree.nodes[c]} depth={depth + 1} shown={shown} />
           ))}
         </ul>
       )}
