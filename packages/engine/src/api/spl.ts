@@ -14,6 +14,7 @@ import type { CancelToken } from "../exec/cancel.ts";
 import type { Value } from "../exec/functions/registry.ts";
 import { toAlignedTable, toCsv, toExportRows, type ExportRow } from "../exec/spl/format.ts";
 import { runSplPlan } from "../exec/spl/run.ts";
+import "../exec/spl/register.ts";
 import { fieldsOf } from "../exec/spl/table.ts";
 
 export { registerLookup, lookupNames } from "../exec/spl/lookups.ts";

@@ -117,7 +117,8 @@ function runPipes(ds: Dataset, input: Table, pipes: Pipe[], plan: QueryPlan, can
   return t;
 }
 
-function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan, cancel: CancelToken | undefined): Table {
+/** Runs one SPL pipe over a table (exported for the core executor's pipe registry). */
+export function runPipe(ds: Dataset, t: Table, p: Pipe, plan: QueryPlan, cancel: CancelToken | undefined): Table {
   switch (p.kind) {
     case "where":
       return runWhere(t, p);
