@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerLookup, runSpl, type SplResult } from "../../src/index.ts";
+import { executePlan, parseSpl, registerLookup, runSpl, type SplResult } from "../../src/index.ts";
 import { fixture, webFixture } from "./fixture.ts";
 
 /** Each SPL command on hand-built data, with answers counted by hand from `webFixture()`. */
@@ -208,6 +208,21 @@ describe("reshaping", () => {
   it("fillnull, makemv, mvexpand", () => {
     expect(col("* | fillnull value=none user | stats count by user", "user")).toContain("none");
     expect(col('sourcetype=web host=mercury status=200 bytes=300 | eval parts="a;b;c" | makemv delim=";" parts | mvexpand parts | table parts', "parts")).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("the core executor runs SPL plans through the registered SPL executors", () => {
+  it("executePlan gives runSpl's answer for aggregations and generating commands", () => {
+    for (const s of ["sourcetype=web | stats count avg(bytes) by host | sort - count", "* | timechart span=1h count by sourcetype", "| metadata type=hosts", "| tstats count by sourcetype | where count > 3"]) {
+      const plan = parseSpl(s).plan;
+      const stream = executePlan(ds, plan);
+      const want = q(s);
+      expect(stream.kind).toBe("table");
+      if (stream.kind === "table") {
+        expect(stream.fields).toEqual(want.fields);
+        expect(stream.rows).toEqual(want.results);
+      }
+    }
   });
 });
 
