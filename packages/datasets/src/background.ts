@@ -270,7 +270,7 @@ export class Background {
     const line = accessLine({ t, clientIp: ip, method, uri, status, bytes: status === 304 ? 0 : bytes, referer, userAgent: ua });
     this.em.emit(t, "access_combined", () => line);
     this.wire.http({
-      t: t - this.rng.int(1, 40), src: ip, srcPort: port, dest: BREWERTALK.ip, destPort: 80, site: BREWERTALK.host, method, uri, status, ua,
+      t, src: ip, srcPort: port, dest: BREWERTALK.ip, destPort: 80, site: BREWERTALK.host, method, uri, status, ua,
       ...(referer !== "-" ? { referrer: referer } : {}), bytesIn: bytes, bytesOut: 300 + uri.length + (formData?.length ?? 0), ...(formData ? { formData } : {}),
     });
   }

@@ -311,7 +311,7 @@ export class Wire {
       ts: zeekTs(t, this.micro()), uid: this.uid(), orig: client, origPort: srcPort, resp: server, transId: rec.transaction_id, rttMs: rtt,
       query, qtype: opts.type ?? "A", rcode, answers, ttls: rec.ttl,
     });
-    this.em.emit(t + rtt, "bro_dns", () => zeek);
+    this.em.emit(t, "bro_dns", () => zeek);
     if (opts.suricata) {
       const flowId = (this.flowId += this.rng.int(1, 4096));
       const q = JSON.stringify({
@@ -328,8 +328,9 @@ export class Wire {
     ua: string; referrer?: string; bytesIn: number; bytesOut: number; contentType?: string; cookie?: string; formData?: string;
   }): void {
     const q = r.uri.indexOf("?");
+    const end = r.t + this.rng.int(5, 400);
     const rec: Record<string, unknown> = {
-      endtime: isoMicro(r.t + this.rng.int(5, 400), this.micro()),
+      endtime: isoMicro(end, this.micro()),
       timestamp: isoMicro(r.t, this.micro()),
       bytes: r.bytesIn + r.bytesOut,
       bytes_in: r.bytesOut,
@@ -353,7 +354,8 @@ export class Wire {
       ...(q >= 0 ? { uri_query: r.uri.slice(q + 1) } : {}),
     };
     const text = JSON.stringify(rec);
-    this.em.emit(r.t, "stream_http", () => text);
+    // Stream's _time is the end of the transaction, so that is where it sits in the file.
+    this.em.emit(end, "stream_http", () => text);
   }
 
   /** A Suricata alert. */
