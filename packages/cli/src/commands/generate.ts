@@ -11,7 +11,8 @@ export const generateCommand: Command = {
 Generates August 2017 at the fictional brewery Frothly with the PowerShell Empire intrusion of the
 BOTSv2 "Hunting an APT" walkthrough planted: one raw file per sourcetype (XmlWinEventLog Sysmon and
 Security, stream:http/dns/tcp/ip/ftp/smtp JSON, suricata eve.json, pan:traffic CSV syslog,
-access_combined) and manifest.json with the ground truth. The same seed gives byte-identical files.
+access_combined, Zeek conn.log/dns.log) and manifest.json with the ground truth. The same seed gives
+byte-identical files. Files are written hour by hour through bounded buffers (memory stays flat).
 --events N   about N events in total (default 100000, at least 1000)
 --seed S     any string (default "botsv2")
 --out DIR    output directory, created if missing (required)
