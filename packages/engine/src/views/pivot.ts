@@ -114,8 +114,13 @@ export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opt
   let first = Infinity;
   let last = -Infinity;
   const childScope = entity.kind === "process" && !/^\d+$/.test(entity.value);
+  const hostIps = new Set<string>();
+  if (entity.kind === "host") {
+    const asset = opts.lookups?.host(entity.value);
+    for (const k of ["ip", "ip_address", "address"]) for (const v of (asset?.fields[k] ?? "").split("|")) if (looksLikeIp(v.trim())) hostIps.add(v.trim());
+  }
   for (const { seg, rows } of scopedSegments(ds, entity.kind === "process" && entity.host ? { ...scope, host: entity.host } : scope)) {
-    const match = matcher(seg, entity);
+    const match = matcher(seg, entity, hostIps);
     const childMatch = childScope ? parentMatcher(seg, entity.value) : null;
     if (!match && !childMatch) continue;
     const hits: number[] = [];
@@ -156,7 +161,13 @@ export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opt
     !lookups ? null : kind === "host" ? lookups.host(value) : kind === "ip" ? lookups.ip(value) : kind === "user" ? lookups.user(value) : null;
   const related: RelatedGroup[] = groups.map((g) => {
     const items: RelatedItem[] = [];
-    for (let c = 1; c < g.counts.length; c++) if (g.counts[c] > 0) items.push({ value: g.coder.values[c], count: g.counts[c], enrichment: null });
+    for (let c = 1; c < g.counts.length; c++) {
+      if (g.counts[c] === 0) continue;
+      const value = g.coder.values[c];
+      // CIM `src`/`dest` also hold host names (Windows Security); IP groups list addresses only, and not the host's own.
+      if (g.kind === "ip" && (!looksLikeIp(value) || hostIps.has(value))) continue;
+      items.push({ value, count: g.counts[c], enrichment: null });
+    }
     items.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     const shown = items.slice(0, top);
     for (const it of shown) it.enrichment = enrich(g.kind, it.value);
@@ -212,11 +223,14 @@ function columnsOf(seg: Segment, names: readonly string[]): Column[] {
 }
 
 /** A row test for "this event is about the entity", or null when the segment cannot match. */
-function matcher(seg: Segment, e: EntityRef): ((row: number) => boolean) | null {
+function matcher(seg: Segment, e: EntityRef, hostIps: ReadonlySet<string>): ((row: number) => boolean) | null {
   switch (e.kind) {
     case "host": {
       const want = e.value.toLowerCase();
-      return anyOf(columnsOf(seg, FIELDS.host), (v) => v.toLowerCase() === want);
+      const byName = anyOf(columnsOf(seg, FIELDS.host), (v) => v.toLowerCase() === want);
+      // Network sensors name hosts by address: with the host's IPs from the asset table, its flows count too.
+      const byIp = hostIps.size > 0 ? anyOf(columnsOf(seg, [...FIELDS.srcIp, ...FIELDS.destIp]), (v) => hostIps.has(v)) : null;
+      return byName && byIp ? (r) => byName(r) || byIp(r) : (byName ?? byIp);
     }
     case "ip":
       return anyOf(columnsOf(seg, [...FIELDS.srcIp, ...FIELDS.destIp]), (v) => v === e.value);
@@ -335,4 +349,9 @@ function recent(parts: Array<{ seg: Segment; rows: Uint32Array }>, n: number): P
       raw: raw.length > RAW_CHARS ? raw.slice(0, RAW_CHARS) + "…" : raw,
     };
   });
+}
+
+/** IPv4 dotted quad or an IPv6 address (hex groups with colons). */
+function looksLikeIp(v: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(v) || (/^[0-9a-f:.]+$/i.test(v) && v.includes(":") && v.length > 2);
 }

@@ -24,7 +24,9 @@ const ASSETS = 'ip,mac,nt_host,dns,owner,priority,category\n10.0.1.101,,venus,ve
 const IDENTITIES = "identity,first,last,email,bunit\nservice3|svc3,Service,Three,service3@froth.ly,IT\nbilly.tun,Billy,Tun,btun@froth.ly,Sales\n";
 
 describe("pivot", () => {
-  const ds = load(["sysmon.xml", SYSMON], ["traffic.json", TRAFFIC]);
+  // A Windows Security-like event whose CIM `dest` is a host name, not an address.
+  const SEC = JSON.stringify({ "@timestamp": "2017-08-24T03:59:00Z", host: "wrk-btun", dest: "wrk-btun.frothly.local", EventCode: "4624" });
+  const ds = load(["sysmon.xml", SYSMON], ["traffic.json", TRAFFIC], ["security.json", SEC]);
   const lookups = new LookupStore();
   lookups.add("assets.csv", ASSETS);
   lookups.add("identities.csv", IDENTITIES);
@@ -64,6 +66,18 @@ describe("pivot", () => {
     expect(group(s, "Outbound IPs")).toEqual(["45.77.65.211=1"]);
     expect(s.enrichment?.fields).toMatchObject({ owner: "Bluebird, Alice", priority: "high", category: "server|domain_controller" });
     expect(s.related.find((g) => g.title === "Users")!.items[0].enrichment?.fields).toMatchObject({ first: "Service", bunit: "IT" });
+  });
+
+  it("a host with an asset row also covers its IP's flows; IP groups list addresses only, not the host's own", () => {
+    const bare = pivot(ds, { kind: "host", value: "wrk-btun" });
+    // Without lookups: the Sysmon whoami and the Security event only; `dest` holds a host name, so no outbound IP.
+    expect(bare.events).toBe(2);
+    expect(group(bare, "Outbound IPs")).toEqual([]);
+    const s = pivot(ds, { kind: "host", value: "wrk-btun" }, {}, { lookups });
+    // With the asset row (10.0.2.107): plus its two connections to the C2.
+    expect(s.events).toBe(4);
+    expect(group(s, "Outbound IPs")).toEqual(["45.77.65.211=2"]);
+    expect(group(s, "Source IPs")).toEqual([]);
   });
 
   it("pivots to a user across name forms (DOMAIN\\user, lower case)", () => {
