@@ -1,8 +1,9 @@
 import type { Aggregation, Pipe } from "../../../lang/plan.ts";
 import type { Scalar } from "../../../store/types.ts";
+import { truth } from "../../expr.ts";
 import { aggInput, compareKeys, computeAgg } from "../aggregate.ts";
 import { fieldsOf, type Row, type Table } from "../table.ts";
-import { keyOf, numberOf, valuesOf } from "../values.ts";
+import { fromList, keyOf, numberOf, textOf, valuesOf } from "../values.ts";
 
 type StatsPipe = Extract<Pipe, { kind: "stats" }>;
 
@@ -80,17 +81,26 @@ export function runStats(table: Table, p: StatsPipe): Table {
     }
     return { rows, fields: out };
   }
-  // streamstats: running aggregates over the rows seen so far in each group.
-  const seen = new Map<string, number[]>();
+  // streamstats: running aggregates over the rows seen so far in each group, updated in O(1)
+  // per row for the usual functions (the others recompute over the group's rows so far).
+  const seen = new Map<string, { list: number[]; running: Running[] }>();
   const rows = table.rows.map((r) => ({ ...r }));
   table.rows.forEach((row, i) => {
     const keys = p.by.length === 0 ? [[]] : groupKeys(row, p.by);
     if (keys.length === 0) return;
     const k = keys[0]!.map(keyOf).join("\u0000");
-    const list = seen.get(k) ?? [];
-    list.push(i);
-    seen.set(k, list);
-    aggregateRows(table, list, p.aggregations).forEach((v, j) => setOrDelete(rows[i]!, p.aggregations[j]!.as, v));
+    let st = seen.get(k);
+    if (!st) seen.set(k, (st = { list: [], running: p.aggregations.map((a) => new Running(a)) }));
+    st.list.push(i);
+    p.aggregations.forEach((a, j) => {
+      const run = st.running[j]!;
+      let v: Value;
+      if (run.incremental) {
+        run.add(aggInput(a, row));
+        v = run.result();
+      } else v = aggregateRows(table, st.list, [a])[0]!;
+      setOrDelete(rows[i]!, a.as, v);
+    });
   });
   return { rows, fields: out };
 }
@@ -98,4 +108,77 @@ export function runStats(table: Table, p: StatsPipe): Table {
 function setOrDelete(row: Row, name: string, v: Value): void {
   if (v === null) delete row[name];
   else row[name] = v;
+}
+
+const INCREMENTAL = new Set(["count", "dc", "sum", "avg", "min", "max", "values", "first", "last"]);
+
+/** A running aggregate for streamstats: same answers as computeAgg over the rows so far. */
+class Running {
+  readonly incremental: boolean;
+  private rows = 0;
+  private flat = 0;
+  private sum = 0;
+  private nums = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private allNumeric = true;
+  private readonly texts = new Set<string>();
+  private first: Value = null;
+  private last: Value = null;
+
+  constructor(private readonly agg: Aggregation) {
+    this.incremental = INCREMENTAL.has(agg.fn);
+  }
+
+  add(v: Value): void {
+    this.rows++;
+    const isEval = this.agg.arg?.kind !== "field";
+    const vs = valuesOf(v);
+    if (vs.length > 0) {
+      if (this.first === null) this.first = v;
+      this.last = v;
+    }
+    for (const x of vs) {
+      if (isEval && (x === false || truth(x) === false)) continue;
+      this.flat++;
+      this.texts.add(textOf(x));
+      const n = numberOf(x);
+      if (n === null) {
+        this.allNumeric = false;
+        continue;
+      }
+      this.sum += n;
+      this.nums++;
+      if (n < this.min) this.min = n;
+      if (n > this.max) this.max = n;
+    }
+  }
+
+  result(): Value {
+    switch (this.agg.fn) {
+      case "count":
+        return this.agg.arg ? this.flat : this.rows;
+      case "dc":
+        return this.texts.size;
+      case "sum":
+        return this.nums > 0 ? this.sum : null;
+      case "avg":
+        return this.nums > 0 ? this.sum / this.nums : null;
+      case "min":
+      case "max": {
+        if (this.flat === 0) return null;
+        if (this.allNumeric) return this.agg.fn === "min" ? this.min : this.max;
+        const sorted = [...this.texts].sort();
+        return this.agg.fn === "min" ? sorted[0]! : sorted[sorted.length - 1]!;
+      }
+      case "values":
+        return fromList([...this.texts].sort());
+      case "first":
+        return this.first;
+      case "last":
+        return this.last;
+      default:
+        return null;
+    }
+  }
 }
