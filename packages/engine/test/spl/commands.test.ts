@@ -77,6 +77,16 @@ describe("stats family", () => {
       ["venus", 3, 3],
     ]);
   });
+  it("streamstats' value on each group's last row equals eventstats over the group", () => {
+    const aggs = "count dc(user) sum(bytes) avg(bytes) min(uri) max(status) values(user) first(uri) last(uri)";
+    const names = ["count", "dc(user)", "sum(bytes)", "avg(bytes)", "min(uri)", "max(status)", "values(user)", "first(uri)", "last(uri)"];
+    const r = rows(`* | streamstats ${aggs} by host`);
+    const e = rows(`* | eventstats ${aggs} by host`);
+    const lastOf = new Map<unknown, number>();
+    r.forEach((row, i) => lastOf.set(row.host, i));
+    for (const i of lastOf.values()) for (const n of names) expect([r[i]!.host, n, r[i]![n]]).toEqual([r[i]!.host, n, e[i]![n]]);
+    expect(r.map((x) => x.count)).toEqual([1, 2, 3, 1, 1, 2, 2, 3]);
+  });
   it("multivalue BY fields fan out; rows without the BY field are dropped", () => {
     expect(rows("* | stats count by tags")).toEqual([{ tags: "dns", count: 1 }, { tags: "udp", count: 1 }]);
     expect(rows("* | stats count by user").reduce((a, x) => a + (x.count as number), 0)).toBe(6);
