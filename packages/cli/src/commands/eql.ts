@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { QueryError, applyMapping, formatQueryError, runEql, type EqlOptions } from "@quarry/engine";
+import { Dataset, QueryError, applyMapping, formatQueryError, runEql, type EqlOptions, type IngestSummary } from "@quarry/engine";
 import type { Command } from "../command.ts";
 import { UsageError, flag, parseArgs } from "../command.ts";
 import { loadFiles } from "../load-files.ts";
@@ -52,17 +52,32 @@ comma-separated. --dialect endgame runs Python EQL semantics (case-insensitive u
       return runRemoteEql(remote, query, opts, p.flags.get("mapping") ?? [], (body) => (fp ? applyFilterPath(body, fp) : body));
     }
 
-    const { dataset, summaries } = await loadFiles(p.positionals);
+    // Files are loaded one at a time so each segment knows its file: `_index` is the file's base name.
+    const dataset = new Dataset();
+    const summaries: IngestSummary[] = [];
+    const fileOfSegment: string[] = [];
+    const segmentsOfFile: number[][] = [];
+    for (const file of p.positionals) {
+      summaries.push(...(await loadFiles([file], dataset)).summaries);
+      const ids: number[] = [];
+      while (fileOfSegment.length < dataset.segments.length) {
+        ids.push(fileOfSegment.length);
+        fileOfSegment.push(baseName(file));
+      }
+      segmentsOfFile.push(ids);
+    }
+    opts.indexName = (segmentId) => fileOfSegment[segmentId];
     for (const s of summaries) {
       if (s.problemTotal > 0) process.stderr.write(`quarry eql: ${s.file}: ${s.problemTotal} problem(s): ${Object.entries(s.problemCounts).map(([r, n]) => `${r} ×${n}`).join(", ")}\n`);
     }
     const mappings = p.flags.get("mapping") ?? [];
     for (let i = 0; i < mappings.length; i++) {
       const text = await readFile(mappings[i]!, "utf8");
-      const file = mappings.length > 1 ? p.positionals[i] : undefined;
-      const index = file === undefined ? undefined : baseName(file);
+      // One mapping for all files, or one per file in order.
+      const fileIndex = mappings.length > 1 ? i : -1;
+      const segmentIds = fileIndex < 0 ? undefined : segmentsOfFile[fileIndex] ?? [];
       try {
-        applyMapping(dataset, text, index === undefined ? {} : { index });
+        applyMapping(dataset, text, segmentIds === undefined ? {} : { segmentIds });
       } catch (e) {
         process.stderr.write(`quarry eql: --mapping ${mappings[i]}: ${(e as Error).message}\n`);
         return 2;

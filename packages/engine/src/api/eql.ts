@@ -31,6 +31,8 @@ export interface EqlOptions {
   /** `endgame` runs Python EQL semantics (case-insensitive unless `caseSensitive`). */
   dialect?: "elastic" | "endgame";
   caseSensitive?: boolean;
+  /** The index name of a segment's events (the CLI passes each file's base name); default: the event's `_index`, `index`, or its source's base name. */
+  indexName?: (segmentId: number) => string | undefined;
   /** Refuse a query that names a field no event has, as Elasticsearch does ("Unknown column"); default: run it (the field is null). */
   strictFields?: boolean;
   /** Units of the timestamp field per millisecond for `maxspan` (default 1: epoch ms, as Elasticsearch; the endgame dialect detects FILETIME ticks). */
@@ -121,7 +123,7 @@ function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number
   const size = Math.max(0, Math.floor(opts.size ?? 10));
   const stream = executePlan(ds, plan, eqlExecContext(ds, { ...opts, size }));
   const fromEnd = lastLimit(plan) === "tail";
-  const hits = shape(ds, stream, size, fromEnd);
+  const hits = shape(ds, stream, size, fromEnd, opts.indexName);
   const matched = stream.kind === "events" ? stream.events.length : stream.kind === "sequences" ? stream.sequences.length : stream.rows.length;
   return { response: { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits }, matched };
 }
@@ -169,20 +171,21 @@ function detectTimeUnits(ds: Dataset, field: string): number {
   return 1;
 }
 
-function shape(ds: Dataset, stream: Stream, size: number, fromEnd: boolean): EqlResponse["hits"] {
+function shape(ds: Dataset, stream: Stream, size: number, fromEnd: boolean, indexName?: (segmentId: number) => string | undefined): EqlResponse["hits"] {
+  const hit = (segIndex: number, row: number): EqlHit => eventHit(ds, segIndex, row, indexName);
   switch (stream.kind) {
     case "events": {
       const n = stream.events.length;
       const start = fromEnd ? Math.max(0, n - size) : 0;
       const end = fromEnd ? n : Math.min(n, size);
       const events: EqlHit[] = [];
-      for (let i = start; i < end; i++) events.push(hit(ds, stream.events.seg[i]!, stream.events.row[i]!));
+      for (let i = start; i < end; i++) events.push(hit(stream.events.seg[i]!, stream.events.row[i]!));
       return { total: { value: events.length, relation: "eq" }, events };
     }
     case "sequences": {
       const all = stream.sequences;
       const picked = fromEnd ? all.slice(Math.max(0, all.length - size)) : all.slice(0, size);
-      const sequences = picked.map((s) => sequenceOut(ds, s));
+      const sequences = picked.map((s) => sequenceOut(s, hit));
       return { total: { value: sequences.length, relation: "eq" }, sequences };
     }
     case "table":
@@ -194,16 +197,16 @@ function shape(ds: Dataset, stream: Stream, size: number, fromEnd: boolean): Eql
   }
 }
 
-function sequenceOut(ds: Dataset, s: SequenceHit): EqlSequence {
+function sequenceOut(s: SequenceHit, hit: (segIndex: number, row: number) => EqlHit): EqlSequence {
   const events: EqlHit[] = [];
-  for (let i = 0; i < s.seg.length; i++) events.push(s.seg[i]! < 0 ? { missing: true } : hit(ds, s.seg[i]!, s.row[i]!));
+  for (let i = 0; i < s.seg.length; i++) events.push(s.seg[i]! < 0 ? { missing: true } : hit(s.seg[i]!, s.row[i]!));
   return { join_keys: s.joinKeys, events };
 }
 
 /** The response form of one stored event. */
-export function hit(ds: Dataset, segIndex: number, row: number): EqlHit {
+export function eventHit(ds: Dataset, segIndex: number, row: number, indexName?: (segmentId: number) => string | undefined): EqlHit {
   const seg = ds.segments[segIndex]!;
-  return { _index: indexOf(seg, row), _id: idOf(seg, row), _source: sourceOf(seg, row) };
+  return { _index: text(seg, "_index", row) ?? indexName?.(seg.id) ?? indexOf(seg, row), _id: idOf(seg, row), _source: sourceOf(seg, row) };
 }
 
 function text(seg: Segment, field: string, row: number): string | null {
@@ -213,8 +216,9 @@ function text(seg: Segment, field: string, row: number): string | null {
   return id === 0 ? null : col.dict.values[id]!;
 }
 
+/** `_index`: the document's own (from an Elasticsearch `_bulk` action), else the event's `index` (Splunk-style data), else the file's base name. */
 function indexOf(seg: Segment, row: number): string {
-  const explicit = text(seg, "_index", row);
+  const explicit = text(seg, "_index", row) ?? text(seg, "index", row);
   if (explicit !== null) return explicit;
   const source = text(seg, "source", row) ?? "";
   const base = source.split(/[\\/]/).pop() ?? "";

@@ -60,6 +60,8 @@ export function segmentDateFormat(seg: Segment, field: string): string | undefin
 export interface ApplyMappingOptions {
   /** Apply only to the events of this index (their `_index`, or their file's base name). */
   index?: string;
+  /** Apply only to these segments (by segment id), e.g. the segments one file produced. */
+  segmentIds?: number[];
 }
 
 /** Applies a mapping to the segments of a dataset (call after loading). */
@@ -71,6 +73,7 @@ export function applyMapping(ds: Dataset, mapping: string | object, opts: ApplyM
   for (const [name, t] of Object.entries(summary.types)) ds.fieldTypes.set(name, t);
   for (const seg of ds.segments) {
     if (opts.index !== undefined && segmentIndex(seg) !== opts.index) continue;
+    if (opts.segmentIds !== undefined && !opts.segmentIds.includes(seg.id)) continue;
     if (Object.keys(summary.dateFormats).length) {
       let m = DATE_FORMATS.get(seg);
       if (!m) DATE_FORMATS.set(seg, (m = new Map()));
