@@ -53,35 +53,56 @@ const LATIN1 = /^[\x00-\xff]*$/;
 
 const SPL_OPTS = { tz: "UTC", nowMs: Date.UTC(2017, 8, 1) };
 
-/** Runs one operation on Quarry and returns its canonical answer. */
-export function quarryOp(ds: Dataset, op: OpId): Answer {
+/** What one operation returns, before it is made canonical (that part is not timed). */
+export type QuarryRaw =
+  | { kind: "count"; n: number }
+  | { kind: "rows"; fields: string[]; rows: Array<Record<string, unknown>> }
+  | { kind: "sankey"; events: number; flows: number };
+
+/** Runs one operation on Quarry: the timed part. */
+export function quarryRun(ds: Dataset, op: OpId): QuarryRaw {
   switch (op) {
     case "eq":
     case "in":
     case "wildcard":
     case "sequence":
-      return countAnswer(eqlCount(ds, EQL[op]!));
-    case "statsHost": {
-      const r = runSpl(ds, "* | stats count by host", SPL_OPTS);
-      return groupedAnswer(r.results.map((row) => [row.host, row.count]));
-    }
-    case "stats2": {
-      const r = runSpl(ds, "* | stats count by src_ip, dest_port", SPL_OPTS);
-      return groupedAnswer(r.results.map((row) => [row.src_ip, row.dest_port, row.count]));
+      return { kind: "count", n: eqlCount(ds, EQL[op]!) };
+    case "statsHost":
+    case "stats2":
+    case "timechart": {
+      const r = runSpl(ds, SPL[op], SPL_OPTS);
+      return { kind: "rows", fields: r.fields, rows: r.results };
     }
     case "sankey": {
       const s = fieldSankey(ds, {}, "ParentProcessId", "ProcessId", { maxFlows: 40 });
-      return answerOf([[s.events, s.flows]], `${s.flows} flows, ${s.events} events`);
+      return { kind: "sankey", events: s.events, flows: s.flows };
     }
-    case "timechart": {
-      const r = runSpl(ds, "* | timechart span=1m limit=0 count by host", SPL_OPTS);
+  }
+}
+
+const SPL = { statsHost: "* | stats count by host", stats2: "* | stats count by src_ip, dest_port", timechart: "* | timechart span=1m limit=0 count by host" } as const;
+
+/** The canonical answer of a run (outside the timing). */
+export function quarryAnswer(op: OpId, raw: QuarryRaw): Answer {
+  switch (raw.kind) {
+    case "count":
+      return countAnswer(raw.n);
+    case "sankey":
+      return answerOf([[raw.events, raw.flows]], `${raw.flows} flows, ${raw.events} events`);
+    case "rows": {
+      if (op !== "timechart") return groupedAnswer(raw.rows.map((row) => [...raw.fields.map((f) => row[f])]));
       // Non-zero cells only: SQL's GROUP BY has no rows for empty buckets.
       const cells: unknown[][] = [];
-      const series = r.fields.filter((f) => f !== "_time");
-      for (const row of r.results) for (const h of series) if (Number(row[h]) > 0) cells.push([row._time, h, row[h]]);
+      const series = raw.fields.filter((f) => f !== "_time");
+      for (const row of raw.rows) for (const h of series) if (Number(row[h]) > 0) cells.push([row._time, h, row[h]]);
       return groupedAnswer(cells);
     }
   }
+}
+
+/** Runs one operation and returns its canonical answer. */
+export function quarryOp(ds: Dataset, op: OpId): Answer {
+  return quarryAnswer(op, quarryRun(ds, op));
 }
 
 /** Ingests whole files already in memory into a fresh dataset (1 MiB writes, as the app streams). */

@@ -8,7 +8,7 @@ import type { Dataset } from "@quarry/engine";
 import { answerDigest, diffAnswers, groupedAnswer, answerOf, countAnswer, type Answer } from "./answer.ts";
 import { prepareData, type BenchData } from "./data.ts";
 import { arquero, duckdbNative, duckdbWasm, type Peer } from "./peers.ts";
-import { QUARRY_QUERIES, quarryIngest, quarryOp, storeBytesPerEvent, type OpId } from "./quarry-ops.ts";
+import { QUARRY_QUERIES, quarryAnswer, quarryIngest, quarryRun, storeBytesPerEvent, type OpId } from "./quarry-ops.ts";
 import { SQL } from "./peer-ops.ts";
 import { measure, type Timing } from "./timing.ts";
 
@@ -119,9 +119,10 @@ export async function runBench(o: RunOptions): Promise<RunResult> {
   for (const op of OPS) {
     o.log(`quarry: ${op} …`);
     const dsNow = ds;
-    const r = await measure(() => quarryOp(dsNow, op), o.reps, 1);
-    answers.set(op, r.result);
-    ops.push({ id: op, quarryQuery: QUARRY_QUERIES[op], sql: SQL[op].trim().replace(/\s+/g, " "), answer: r.result.summary, quarry: r.timing, peers: {} });
+    const r = await measure(() => quarryRun(dsNow, op), o.reps, 1);
+    const answer = quarryAnswer(op, r.result);
+    answers.set(op, answer);
+    ops.push({ id: op, quarryQuery: QUARRY_QUERIES[op], sql: SQL[op].trim().replace(/\s+/g, " "), answer: answer.summary, quarry: r.timing, peers: {} });
   }
   ds = null;
   gc();

@@ -3,7 +3,7 @@
  * ingest and every operation like the Node run, and post timings plus answer digests back.
  */
 import { answerDigest } from "./answer.ts";
-import { quarryIngest, quarryOp, type OpId } from "./quarry-ops.ts";
+import { quarryAnswer, quarryIngest, quarryRun, type OpId } from "./quarry-ops.ts";
 import { summarize, type Timing } from "./timing.ts";
 
 /** What the page asks the worker to do. */
@@ -42,8 +42,8 @@ async function run(req: WorkerRequest): Promise<WorkerResponse> {
   const all = timeRuns(() => quarryIngest(files), 1, 0);
   const ds = all.result.ds;
   const ops = req.ops.map((id) => {
-    const r = timeRuns(() => quarryOp(ds, id), req.reps, 1);
-    return { id, timing: r.timing, digest: answerDigest(r.result) };
+    const r = timeRuns(() => quarryRun(ds, id), req.reps, 1);
+    return { id, timing: r.timing, digest: answerDigest(quarryAnswer(id, r.result)) };
   });
   const bytes = (list: typeof files) => list.reduce((n, f) => n + f.bytes.length, 0);
   return { ndjson: { bytes: bytes(nd), timing: ndRun.timing }, all: { bytes: bytes(files), events: all.result.events, timing: all.timing }, ops };
