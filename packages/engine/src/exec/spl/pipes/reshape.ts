@@ -24,6 +24,7 @@ export function runUntable(table: Table, p: Extract<Pipe, { kind: "untable" }>):
 export function runXyseries(table: Table, p: Extract<Pipe, { kind: "xyseries" }>): Table {
   const rowsByKey = new Map<string, Row>();
   const columns: string[] = [];
+  const seen = new Set<string>();
   for (const r of table.rows) {
     const rk = valuesOf(r[p.rowField] ?? null);
     const ck = valuesOf(r[p.columnField] ?? null);
@@ -33,7 +34,10 @@ export function runXyseries(table: Table, p: Extract<Pipe, { kind: "xyseries" }>
     if (!row) rowsByKey.set(key, (row = { [p.rowField]: rk[0]! }));
     for (const vf of p.valueFields) {
       const col = p.valueFields.length === 1 ? keyOf(ck[0]!) : `${vf}: ${keyOf(ck[0]!)}`;
-      if (!columns.includes(col)) columns.push(col);
+      if (!seen.has(col)) {
+        seen.add(col);
+        columns.push(col);
+      }
       const v: Value | undefined = r[vf];
       if (v !== undefined && v !== null) row[col] = v;
     }
