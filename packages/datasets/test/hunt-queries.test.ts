@@ -1,4 +1,4 @@
-import { runEql, runSpl } from "@quarry/engine";
+import { processSankey, runEql, runSpl } from "@quarry/engine";
 import { describe, expect, it } from "vitest";
 import { C2_IP } from "../src/index.ts";
 import { loadGenerated } from "./load.ts";
@@ -57,6 +57,18 @@ describe("the hunt's searches find the planted story", () => {
     const ps = rows.find((r) => String(r.Child).toLowerCase().endsWith("_powershell.exe"))!;
     const psPid = String(ps.Child).split("_")[0];
     expect(rows.filter((r) => String(r.Parent) === `${psPid}_powershell.exe`).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the app's PPID→PID Sankey view on venus (Aug 23–26) draws WmiPrvSE → powershell → ftp, whoami, schtasks", () => {
+    const sankey = processSankey(ds, { host: "venus", timeRange: { earliest: Date.UTC(2017, 7, 23, 7), latest: Date.UTC(2017, 7, 27, 7) } }, { maxFlows: 400 });
+    const byId = new Map(sankey.nodes.map((n) => [n.id, n]));
+    const name = (id: number) => byId.get(id)!.label.replace(/\s*\(\d+\)$/, "").toLowerCase();
+    const links = sankey.links.filter((l) => !l.other).map((l) => ({ from: byId.get(l.source)!, to: byId.get(l.target)!, names: `${name(l.source)}→${name(l.target)}` }));
+    const wmiPs = links.filter((l) => l.names === "wmiprvse.exe→powershell.exe");
+    expect(wmiPs.length).toBeGreaterThan(0);
+    // The children hang off the very powershell node that WmiPrvSE started.
+    const children = new Set(links.filter((l) => wmiPs.some((w) => w.to.id === l.from.id)).map((l) => name(l.to.id)));
+    for (const c of ["ftp.exe", "whoami.exe", "schtasks.exe"]) expect(children.has(c), c).toBe(true);
   });
 
   it('sourcetype="pan:traffic" dest=45.77.65.211 | eval uniq=src_ip." ".user | stats sum(bytes) by uniq', () => {
