@@ -107,7 +107,7 @@ const RELATED: Record<EntityKind, Array<{ title: string; kind: RelatedKind; fiel
  */
 export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opts: PivotOptions = {}): PivotSummary {
   const top = opts.top ?? 10;
-  const groups = RELATED[entity.kind].map((g) => ({ ...g, coder: new ValueCoder(g.name ? (s: string) => baseName(s).toLowerCase() : null), counts: [0] as number[] }));
+  const groups = RELATED[entity.kind].map((g) => ({ ...g, coder: new ValueCoder(g.name ? (s: string) => baseName(s).toLowerCase() : g.kind === "user" ? lowerCase : null), counts: [0] as number[] }));
   const st = new Map<string, number>();
   const matched: Array<{ seg: Segment; rows: Uint32Array }> = [];
   let events = 0;
@@ -354,4 +354,9 @@ function recent(parts: Array<{ seg: Segment; rows: Uint32Array }>, n: number): P
 /** IPv4 dotted quad or an IPv6 address (hex groups with colons). */
 function looksLikeIp(v: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(v) || (/^[0-9a-f:.]+$/i.test(v) && v.includes(":") && v.length > 2);
+}
+
+/** Windows writes one account as FROTHLY\\service3 and frothly\\service3: users group case-insensitively. */
+function lowerCase(s: string): string {
+  return s.toLowerCase();
 }

@@ -2,6 +2,7 @@ import type { Dataset } from "../store/dataset.ts";
 import type { SegmentRows } from "../exec/field-stats.ts";
 import { autoDecode, decodeAs, type Decoding, type DecodeMethod } from "../decode/auto.ts";
 import { LookupStore, type Enrichment, type LookupRole } from "../lookups/store.ts";
+import { registerLookup } from "../exec/spl/lookups.ts";
 import type { ViewRef } from "../worker/protocol.ts";
 import { pivot, type EntityRef, type PivotSummary } from "./pivot.ts";
 import { processTree, processTreeForEvent, type ProcessTree } from "./process-tree.ts";
@@ -74,6 +75,8 @@ const MAX_ENRICH = 5000;
  */
 export class ViewsService {
   readonly lookups = new LookupStore();
+  private readonly csv = new Map<string, string>();
+  private sharedWith: Dataset | null = null;
 
   constructor(private readonly host: ViewsHost) {}
 
@@ -107,7 +110,14 @@ export class ViewsService {
   /** Adds or removes a lookup table, then lists them all. */
   lookupTables(req: LookupsRequest): LookupInfo[] {
     if (req.remove) this.lookups.remove(req.remove);
-    if (req.add) this.lookups.add(req.add.name, req.add.csv, req.add.role);
+    if (req.add) {
+      this.lookups.add(req.add.name, req.add.csv, req.add.role);
+      this.csv.set(req.add.name, req.add.csv);
+      // The same table serves SPL `| lookup` and `| inputlookup`, which keep theirs per dataset.
+      registerLookup(this.host.dataset, req.add.name, req.add.csv);
+    }
+    if (req.remove) this.csv.delete(req.remove);
+    this.shareWithSpl();
     return this.lookups.list().map((t) => ({ name: t.name, role: t.role, fields: t.fields, rows: t.rows.length, problems: t.problems.slice(0, 50) }));
   }
 
@@ -126,7 +136,16 @@ export class ViewsService {
     return out;
   }
 
+  /** After a reset the core has a new dataset: hand it the tables again so SPL still finds them. */
+  private shareWithSpl(): void {
+    const ds = this.host.dataset;
+    if (this.sharedWith === ds) return;
+    for (const [name, text] of this.csv) registerLookup(ds, name, text);
+    this.sharedWith = ds;
+  }
+
   private scope(view: ViewRef | undefined, t: TimeBounds, host: string | null, cancel?: () => void): ViewScope {
+    this.shareWithSpl();
     return {
       selection: view ? selectionOf(this.host.rowsOf(view)) : null,
       host,

@@ -61,7 +61,7 @@ describe("pivot", () => {
   it("pivots to a host: users, processes, outbound IPs, with its asset row", () => {
     const s = pivot(ds, { kind: "host", value: "Venus" }, {}, { lookups });
     expect(s.events).toBe(4);
-    expect(group(s, "Users")).toEqual(["FROTHLY\\service3=4"]);
+    expect(group(s, "Users")).toEqual(["frothly\\service3=4"]);
     expect(group(s, "Processes")).toEqual(["powershell.exe=2", "schtasks.exe=1", "whoami.exe=1"]);
     expect(group(s, "Outbound IPs")).toEqual(["45.77.65.211=1"]);
     expect(s.enrichment?.fields).toMatchObject({ owner: "Bluebird, Alice", priority: "high", category: "server|domain_controller" });

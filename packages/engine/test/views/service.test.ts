@@ -49,6 +49,10 @@ describe("views through the worker protocol handlers", () => {
     expect(e.ips["10.0.1.101"].fields.nt_host).toBe("venus");
     const d = await h.decode({ text: `powershell -enc ${psEncode("Get-Process")}` }, ctx);
     expect(d[0].text).toBe("Get-Process");
+    // SPL sees the same table.
+    const q = await h.query({ lang: "spl", text: "| inputlookup assets.csv" }, ctx);
+    expect(q).toMatchObject({ kind: "table", total: 1 });
+    expect((await h.table({ handle: q.handle, offset: 0, limit: 10 }, ctx)).rows).toEqual([{ nt_host: "venus", ip: "10.0.1.101", owner: "Alice" }]);
     expect(await h.lookups({ remove: "assets.csv" }, ctx)).toEqual([]);
   });
 
