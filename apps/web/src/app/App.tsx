@@ -73,12 +73,12 @@ export function App() {
     >
       <Header onRestart={restart} onHelp={() => setHelp(true)} />
       <ShareSync queue={queue} status={status.data} />
-      <div className="workspace">
-        <aside className="sidebar">
+      <div className="app-workspace">
+        <aside className="app-sidebar">
           <DatasetsPanel queue={queue} />
           {hasData && inv.result?.kind !== "table" && <FieldsPanel view={view} onValue={onValue} columns={columns} />}
         </aside>
-        <main className="main">
+        <main className="app-main">
           {hasData ? (
             <>
               <QueryBar latest={status.data?.latest ?? null} />

@@ -11,7 +11,7 @@ export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: (
   const status = useEngine("status", {}, state.kind === "ready");
   const setLang = (lang: QueryLanguage) => settings.set((p) => ({ ...p, lang }));
   return (
-    <header className="header">
+    <header className="app-header">
       <div className="brand">
         <span className="logo" aria-hidden>◆</span> Quarry
       </div>

@@ -8,7 +8,7 @@ const SHORTCUTS: Array<[string, string]> = [
 /** The keyboard shortcut list. */
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={onClose}>
+    <div className="app-overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="help-overlay" onClick={onClose}>
       <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
         <h2>Keyboard shortcuts</h2>
         <table className="mini">

@@ -168,6 +168,20 @@ function LoadedSummary({ onClear }: { onClear: () => void }) {
       <p className="muted small">
         {formatTime(data.earliest, tz)} → {formatTime(data.latest, tz)} ({tz})
       </p>
+      <details className="small">
+        <summary>{data.files.length} file{data.files.length === 1 ? "" : "s"}</summary>
+        <table className="mini" data-testid="loaded-files">
+          <tbody>
+            {data.files.map((f) => (
+              <tr key={f.fingerprint || f.name} title={`fingerprint ${f.fingerprint}`}>
+                <td className="st">{f.name}</td>
+                <td className="muted">{f.format ?? "—"}</td>
+                <td className="num">{formatCount(f.events)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
       <button type="button" className="ghost small" onClick={onClear}>Forget all data</button>
     </div>
   );
