@@ -141,7 +141,11 @@ class SearchParser {
   private value(inList = false): { value: string; span: Span; quoted: boolean } | null {
     const cur = this.cur;
     cur.ws();
-    if (cur.peek() === '"') return { ...cur.quoted(), quoted: true };
+    if (cur.peek() === '"') {
+      // `\=` escapes an equals sign in search values, quoted or not (base64 padding in the seed's hunt).
+      const q = cur.quoted();
+      return { value: q.value.replace(/\\=/g, "="), span: q.span, quoted: true };
+    }
     const start = cur.pos;
     let out = "";
     while (cur.pos < cur.end) {
