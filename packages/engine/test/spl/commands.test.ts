@@ -36,6 +36,12 @@ describe("search", () => {
     expect(rows("search host=pan").length).toBe(3);
     expect(rows("* | search dest_port=443").length).toBe(2);
   });
+  it("\\= escapes an equals sign in search values, quoted or not", () => {
+    const d = fixture([{ time: "2017-08-23T10:00:00Z", fields: { enc: "QQBBAA==" } }]);
+    expect(runSpl(d, 'enc="*AA\\=\\="').results.length).toBe(1);
+    expect(runSpl(d, "enc=*BAA\\=\\=").results.length).toBe(1);
+    expect(runSpl(d, 'enc="*AB\\=\\="').results.length).toBe(0);
+  });
   it("index=NAME and index=* match events loaded without an index", () => {
     expect(rows("index=botsv2").length).toBe(8);
     expect(rows("index=*").length).toBe(8);

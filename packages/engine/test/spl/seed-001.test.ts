@@ -284,3 +284,18 @@ describe("seed 001: encoded PowerShell parent/child", () => {
     expect(decoded).toContain(gt.c2.userAgent);
   });
 });
+
+describe("seed 001: which systems share the same ParentCommandLine", () => {
+  it('ParentCommandLine="*<launcher tail>" | stats count by host (any = escaped as \\=)', () => {
+    const gt = g.manifest.groundTruth;
+    const launcher = gt.encodedPowershell.find((e) => e.host === "venus") ?? gt.encodedPowershell[0]!;
+    const tail = launcher.commandLine.slice(-40);
+    const q = `index=botsv2 sourcetype=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational ParentCommandLine="*${tail.replace(/=/g, "\\=")}" | stats count by host`;
+    const want: Record<string, number> = {};
+    scan(g.ds, (get, _raw, _t, st) => {
+      if (st === SYSMON && text(get("ParentCommandLine")).endsWith(tail)) bump(want, text(get("host")));
+    });
+    expect(Object.keys(want).length).toBeGreaterThan(0);
+    expect(Object.fromEntries(run(q).results.map((r) => [r.host, num(r.count)]))).toEqual(want);
+  });
+});
