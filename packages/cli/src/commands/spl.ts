@@ -11,13 +11,14 @@ export const splCommand: Command = {
   name: "spl",
   summary: "run an SPL search over log files; prints Splunk's export JSON {fields, results}, CSV or a table",
   usage: `quarry spl --query 'Q' [--earliest T] [--latest T] [--tz America/Los_Angeles]
-           [--format json|csv|table] [--lookup name=file.csv]... FILE...
+           [--format json|csv|table] [--lookup name=file.csv]... [--now ISO-TIME] FILE...
        quarry spl --query 'Q' [options] --clickhouse URL --dataset NAME   (a dataset made by quarry load)
 
 Loads every FILE into one dataset and runs the SPL search over it. --earliest/--latest are Splunk
 time modifiers (-24h@h, 08/23/2017:00:00:00, epoch seconds) as the time picker sets them; --tz is
 the IANA timezone of time parsing, strftime and _time display (default UTC). --lookup registers a
-CSV lookup table for | lookup and | inputlookup. Files carry no index: index=NAME also matches
+CSV lookup table for | lookup and | inputlookup. --now fixes "now" for relative times (-24h@h)
+and now(). Files carry no index: index=NAME also matches
 events without one. Output: {"fields": [...], "results": [{...}]} with text values (default), CSV
 as Splunk writes it, or an aligned table.`,
   async run(args) {
