@@ -23,7 +23,7 @@ import { BATCH_ROWS, checkCancelled } from "./cancel.ts";
 import { mergeSelections, type EventList } from "./event-list.ts";
 import { FilterContext, TRUE, evalMask, timeBounds } from "./filter.ts";
 import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
-import { timestampFilter, type RunState } from "./run.ts";
+import { ExecError, timestampFilter, type RunState } from "./run.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
 
 type SequenceSource = Extract<Source, { kind: "sequence" }>;
@@ -92,7 +92,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     else seen++;
   }
   const preds = [...positive.map((s) => s.where), ...missing.map((m) => m.stage.where), ...(source.until ? [source.until.where] : [])];
-  if (preds.length > 32) throw new Error("a sequence has at most 32 stages (runs included)");
+  if (preds.length > 32) throw new ExecError("a sequence has at most 32 stages (runs, missing events and until included)");
   const { list, bits } = stageMasks(state, preds);
   const ds = state.ds;
   const interner = new KeyInterner();
