@@ -381,6 +381,38 @@ function leafMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
   return rowWise(ctx, seg, expr);
 }
 
+/**
+ * `field in (n1, n2, …)` with number literals over a Float64Array, as `evalExpr`'s "in" decides it
+ * (absent → unknown, else true when any literal is equal). The row-wise fallback evaluated every
+ * row through evalExpr; `dest_port in (22, 53, 3389)` over 1M events was the slowest filter (bench).
+ */
+function numericIn(expr: Extract<Expr, { kind: "in" }>, values: Float64Array, n: number): Uint8Array | null {
+  if (expr.target.kind !== "field") return null;
+  const set: number[] = [];
+  for (const v of expr.values) {
+    if (v.kind !== "literal" || typeof v.value !== "number") return null;
+    set.push(v.value);
+  }
+  const out = new Uint8Array(n);
+  const k = set.length;
+  for (let r = 0; r < n; r++) {
+    const x = values[r]!;
+    if (Number.isNaN(x)) {
+      out[r] = UNKNOWN;
+      continue;
+    }
+    let hit = FALSE;
+    for (let i = 0; i < k; i++) {
+      if (set[i] === x) {
+        hit = TRUE;
+        break;
+      }
+    }
+    out[r] = hit;
+  }
+  return out;
+}
+
 /** `field <op> number` and existence tests straight over a Float64Array. */
 function numericFast(expr: Expr, values: Float64Array, n: number): Uint8Array | null {
   if (expr.kind === "isNull" && expr.arg.kind === "field") {
@@ -388,6 +420,7 @@ function numericFast(expr: Expr, values: Float64Array, n: number): Uint8Array | 
     for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? TRUE : FALSE;
     return out;
   }
+  if (expr.kind === "in") return numericIn(expr, values, n);
   if (expr.kind !== "compare" || expr.left.kind !== "field" || expr.right.kind !== "literal") return null;
   const lit = expr.right.value;
   const out = new Uint8Array(n);
