@@ -222,6 +222,7 @@ export class Attack {
           this.truth.accountCreated.push({ name: "svcvnc", host: "wrk-btun", time: iso(z + 310), by: b.session.user });
         });
         this.at(at(55, 41), (z) => this.run(z, h, b, "net.exe", "C:\\Windows\\system32\\net.exe localgroup administrators svcvnc /add", 800));
+        this.at(at(42, 30), (z) => this.run(z, h, b, "whoami.exe", "C:\\Windows\\system32\\whoami.exe /all", 700));
       });
     });
     this.at(at(39, 9), (x) => this.run(x, h, a, "whoami.exe", "C:\\Windows\\system32\\whoami.exe /user", 650));

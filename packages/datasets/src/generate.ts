@@ -43,7 +43,8 @@ export function generate(opts: GenerateOptions, sink: ByteSink): Manifest {
   const wire = new Wire(root.fork("wire"), em);
   // Sysmon's NetworkConnect is logged on the servers only, and not on mercury: the busy DNS server's
   // config drops it (so venus is the one server that shows the C2 in Sysmon, as in the hunt).
-  const hosts = WIN_HOSTS.map((h) => new HostState(h, root.fork("host:" + h.name), em, h.kind === "server" && h.name !== "mercury"));
+  // venus does not audit process creation (no 4688): in the hunt its ftp/whoami/schtasks show once each, from Sysmon.
+  const hosts = WIN_HOSTS.map((h) => new HostState(h, root.fork("host:" + h.name), em, h.kind === "server" && h.name !== "mercury", h.name !== "venus"));
   const byName = new Map(hosts.map((h) => [h.host.name, h]));
   const bg = new Background(root.fork("background"), hosts, wire, sched, em);
   const vol = attackVolumes(opts.events);

@@ -72,6 +72,8 @@ export class HostState {
     private readonly em: Emitter,
     /** Whether this host's Sysmon config logs NetworkConnect (servers only at Frothly). */
     readonly logsNetwork: boolean,
+    /** Whether the audit policy logs process creation (Security 4688). */
+    readonly auditsProcesses = true,
   ) {
     this.fqdn = host.name + FQDN_SUFFIX;
     this.logonCounter = 0x3a000 + rng.int(0, 0xfff) * 16;
@@ -185,6 +187,7 @@ export class HostState {
         ["ParentProcessGuid", parent.guid], ["ParentProcessId", String(parent.pid)], ["ParentImage", parent.image], ["ParentCommandLine", parent.cmd],
       ]),
     );
+    if (!this.auditsProcesses) return p;
     const t2 = t + this.rng.int(0, 3);
     const head2 = this.header(4688, t2, "security", { version: 1, task: 13312 });
     const hex = (n: number) => "0x" + n.toString(16);
