@@ -5,3 +5,4 @@
 import "./sysmon.ts";
 import "./windows.ts";
 import "./network.ts";
+import "./ecs.ts";

@@ -124,3 +124,13 @@ describe("Windows Security", () => {
     expect(cleared("signature")).toBe("The audit log was cleared");
   });
 });
+
+describe("ECS JSON", () => {
+  it("CIM names resolve to the ECS fields of _json documents (regsvr32 data)", () => {
+    const ds = load("atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json");
+    const e = row(ds, "_json", "event.category", "process");
+    expect(e("process_name")).toBe(e("process.name"));
+    expect(e("parent_process_path")).toBe("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+    expect(e("process_id")).toBe(2012);
+  });
+});
