@@ -15,6 +15,8 @@ import { ident, literal } from "./sql.ts";
 export interface Pred {
   sql: string;
   exact: boolean;
+  /** The SQL is never NULL (so NOT of an exact predicate is exact too). */
+  total?: boolean;
 }
 
 /** What the compiler needs to know about the dataset. */
@@ -22,6 +24,8 @@ export interface CompileContext {
   info: DatasetInfo;
   /** Fields with a declared type (mapping: ip, date, version…): compared by type locally, so not pushed down. */
   typedFields?: ReadonlySet<string>;
+  /** Segments that can hold matching events (see `withLiveSegments`); absent = all. */
+  live?: ReadonlySet<number>;
 }
 
 interface FieldSql {
@@ -37,6 +41,7 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
   const groups = new Map<string, number[]>();
   const holders = new Map<string, number>();
   for (const seg of ctx.info.segments) {
+    if (ctx.live && !ctx.live.has(seg.id)) continue;
     const stored = new Set(seg.columns.map((c) => c[0]));
     for (const s of stored) holders.set(s, (holders.get(s) ?? 0) + 1);
     let target: string | null = null;
@@ -50,7 +55,8 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
     if (g) g.push(seg.id);
     else groups.set(target, [seg.id]);
   }
-  if (groups.size === 0) return null;
+  // A field no segment has is missing on every event: NULL, exactly as locally.
+  if (groups.size === 0) return { sql: "NULL", type: "Nullable(String)" };
   const parts: Array<{ ids: number[]; col: FieldSql; all: boolean }> = [];
   for (const [stored, ids] of groups) {
     const f = ctx.info.fields.get(stored);
@@ -69,23 +75,24 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
 export function compilePredicate(expr: Expr, ctx: CompileContext): Pred | null {
   switch (expr.kind) {
     case "literal":
-      if (typeof expr.value === "boolean") return { sql: expr.value ? "1" : "0", exact: true };
+      if (typeof expr.value === "boolean") return { sql: expr.value ? "1" : "0", exact: true, total: true };
       return null;
     case "and": {
       const parts = expr.args.map((a) => compilePredicate(a, ctx));
       const kept = parts.filter((p): p is Pred => p !== null);
       if (kept.length === 0) return null;
-      return { sql: kept.map((p) => `(${p.sql})`).join(" AND "), exact: kept.length === parts.length && kept.every((p) => p.exact) };
+      return { sql: kept.map((p) => `(${p.sql})`).join(" AND "), exact: kept.length === parts.length && kept.every((p) => p.exact), total: kept.every((p) => p.total === true) };
     }
     case "or": {
       const parts = expr.args.map((a) => compilePredicate(a, ctx));
       if (parts.some((p) => p === null)) return null;
       const ps = parts as Pred[];
-      return { sql: ps.map((p) => `(${p.sql})`).join(" OR "), exact: ps.every((p) => p.exact) };
+      return { sql: ps.map((p) => `(${p.sql})`).join(" OR "), exact: ps.every((p) => p.exact), total: ps.every((p) => p.total === true) };
     }
     case "not": {
       const inner = compilePredicate(expr.arg, ctx);
       if (!inner || !inner.exact) return null;
+      if (inner.total) return { sql: `NOT (${inner.sql})`, exact: true, total: true };
       // Missing values: three-valued logic keeps NOT(null) out, Python truth lets it in; the SQL
       // lets it in (a superset of both) and the local executor decides.
       return { sql: `NOT ifNull((${inner.sql}), 0)`, exact: false };
@@ -119,7 +126,7 @@ export function compilePredicate(expr: Expr, ctx: CompileContext): Pred | null {
       if (expr.arg.kind !== "field" || expr.arg.index !== undefined || expr.arg.event !== undefined) return null;
       const f = fieldSql(expr.arg.name, ctx);
       if (!f) return null;
-      return { sql: f.type === "Array(String)" ? `empty(${f.sql})` : `isNull(${f.sql})`, exact: true };
+      return { sql: f.type === "Array(String)" ? `empty(${f.sql})` : `isNull(${f.sql})`, exact: true, total: true };
     }
     case "term": {
       // A superset of Splunk's token match: every literal piece occurs somewhere, case-insensitively.
@@ -190,14 +197,78 @@ function re2Escape(c: string): string {
   return /[\\^$.*+?()[\]{}|]/.test(c) ? `\\${c}` : c;
 }
 
+/**
+ * The context narrowed to the segments an event search can match. `sourcetype` is constant per
+ * segment, so conditions on it are decided once per segment; fields then resolve only over the
+ * live segments (a field that is a number in one sourcetype and text in another can still be
+ * pushed down when the search keeps one of them).
+ */
+export function withLiveSegments(plan: QueryPlan, ctx: CompileContext): CompileContext {
+  if (plan.source.kind !== "events" && plan.source.kind !== "tstats") return ctx;
+  const where = plan.source.where;
+  const live = new Set(ctx.info.segments.filter((seg) => staticTruth(where, seg.sourcetype) !== false).map((s) => s.id));
+  return live.size === ctx.info.segments.length ? ctx : { ...ctx, live };
+}
+
+/** The truth of a condition for every event of a segment of `sourcetype`, when it is decided by the sourcetype alone. */
+function staticTruth(expr: Expr, sourcetype: string): boolean | null {
+  const isSt = (e: Expr) => e.kind === "field" && e.name === "sourcetype" && e.index === undefined && e.event === undefined;
+  switch (expr.kind) {
+    case "literal":
+      return typeof expr.value === "boolean" ? expr.value : null;
+    case "and": {
+      let unknown = false;
+      for (const a of expr.args) {
+        const t = staticTruth(a, sourcetype);
+        if (t === false) return false;
+        if (t === null) unknown = true;
+      }
+      return unknown ? null : true;
+    }
+    case "or": {
+      let unknown = false;
+      for (const a of expr.args) {
+        const t = staticTruth(a, sourcetype);
+        if (t === true) return true;
+        if (t === null) unknown = true;
+      }
+      return unknown ? null : false;
+    }
+    case "not": {
+      const t = staticTruth(expr.arg, sourcetype);
+      return t === null ? null : !t;
+    }
+    case "isNull":
+      return isSt(expr.arg) ? false : null;
+    case "compare": {
+      if (expr.op !== "==" && expr.op !== "!=") return null;
+      const [f, lit] = isSt(expr.left) ? [expr.left, expr.right] : [expr.right, expr.left];
+      if (!isSt(f) || lit.kind !== "literal" || typeof lit.value !== "string") return null;
+      const eq = expr.caseInsensitive ? sourcetype.toLowerCase() === lit.value.toLowerCase() : sourcetype === lit.value;
+      return expr.op === "==" ? eq : !eq;
+    }
+    case "in": {
+      if (!isSt(expr.target)) return null;
+      const vals = expr.values.map((v) => (v.kind === "literal" && typeof v.value === "string" ? v.value : null));
+      if (vals.some((v) => v === null)) return null;
+      const st = expr.caseInsensitive ? sourcetype.toLowerCase() : sourcetype;
+      return (vals as string[]).some((v) => (expr.caseInsensitive ? v.toLowerCase() : v) === st);
+    }
+    default:
+      return null;
+  }
+}
+
 /** The WHERE clause that selects every event a plan can need, and whether it is exact. */
-export function planPredicate(plan: QueryPlan, ctx: CompileContext): Pred | null {
+export function planPredicate(plan: QueryPlan, outer: CompileContext): Pred | null {
   // Lineage looks at the ancestors of matching events, which no per-event filter can keep.
   if (JSON.stringify(plan).includes('"kind":"lineage"')) return null;
+  const ctx = withLiveSegments(plan, outer);
   const source = sourcePredicate(plan.source, ctx);
   const time = timePredicate(plan.timeRange);
   if (source === "none") return { sql: "0", exact: true };
-  const parts = [source, time].filter((p): p is Pred => p !== null);
+  const segs = ctx.live ? { sql: ctx.live.size ? `_segment IN (${[...ctx.live].map((i) => literal(i)).join(", ")})` : "0", exact: true } : null;
+  const parts = [segs, source, time].filter((p): p is Pred => p !== null);
   if (parts.length === 0) return null;
   return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), exact: parts.every((p) => p.exact) && source !== null };
 }

@@ -23,6 +23,7 @@ import { Connection } from "./conn.ts";
 import { readInfo, tables, type DatasetInfo, type Target } from "./layout.ts";
 import { planPredicate, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
+import { pushStats, type PushedTable } from "./aggregate.ts";
 import { ident, literal } from "./sql.ts";
 
 /** Options shared by remote runs. */
@@ -32,8 +33,8 @@ export interface RemoteOptions {
   queryId?: string;
   /** Elasticsearch mappings applied to the rebuilt dataset, as `quarry eql --mapping` does locally. */
   mappings?: Array<{ text: string; index?: string }>;
-  /** Called with the SQL that selected the events (for --explain and tests). */
-  onSql?: (sql: string, pred: Pred | null) => void;
+  /** Called with the SQL that ran: `events` selected events for the local executors, `stats` aggregated in ClickHouse. */
+  onSql?: (sql: string, pred: Pred | null, mode: "events" | "stats") => void;
 }
 
 /** The SELECT that fetches a plan's events. */
@@ -53,7 +54,7 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
     const typed = typedFields(opts.mappings);
     const pred = planPredicate(plan, { info, typedFields: typed });
     const sql = selectSql(info, target.dataset, pred);
-    opts.onSql?.(sql, pred);
+    opts.onSql?.(sql, pred, "events");
     const rows = await conn.rows(sql, req);
     const dataset = rebuildDataset(info, rows);
     for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
@@ -95,8 +96,38 @@ export async function runEqlRemote(target: Target, query: string, opts: EqlOptio
 export async function runSplRemote(target: Target, query: string, opts: SplOptions = {}, remote: RemoteOptions = {}): Promise<SplResult> {
   const started = performance.now();
   const nowMs = opts.nowMs ?? Date.now();
-  const { plan } = parseSpl(query, { nowMs, tz: opts.tz ?? "UTC" });
+  const tz = opts.tz ?? "UTC";
+  const { plan } = parseSpl(query, { nowMs, tz });
+  // Time pickers and a bad timezone take the general path, where the engine applies or reports them.
+  if (opts.earliest === undefined && opts.latest === undefined && validTimeZone(tz)) {
+    const pushed = await tryPushStats(target, plan, remote);
+    if (pushed) {
+      return { fields: pushed.fields, results: pushed.results, plan, scanned: pushed.scanned, fastPath: false, elapsedMs: performance.now() - started, tz };
+    }
+  }
   const { dataset } = await fetchForPlan(target, plan, remote);
   const res = runSpl(dataset, query, { ...opts, nowMs });
   return { ...res, elapsedMs: performance.now() - started };
+}
+
+async function tryPushStats(target: Target, plan: QueryPlan, opts: RemoteOptions): Promise<PushedTable | null> {
+  const conn = new Connection(target.url);
+  try {
+    const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
+    const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const pushed = await pushStats(conn, target.dataset, info, plan, { info }, req);
+    if (pushed) opts.onSql?.(pushed.sql, null, "stats");
+    return pushed;
+  } finally {
+    await conn.close();
+  }
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
