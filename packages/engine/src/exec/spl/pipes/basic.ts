@@ -4,7 +4,7 @@ import type { Scalar } from "../../../store/types.ts";
 import { evalExpr, truth } from "../../expr.ts";
 import { splRuntime } from "../runtime.ts";
 import { addField, fieldsOf, matchFieldPattern, type Row, type Table } from "../table.ts";
-import { numberOf, valuesOf } from "../values.ts";
+import { numberOf } from "../values.ts";
 
 /** eval: assignments left to right; a null result removes the field. */
 export function runEval(table: Table, p: Extract<Pipe, { kind: "eval" }>): Table {
@@ -93,9 +93,4 @@ function fmt(n: number): string {
 function niceTime(ms: number): number {
   const steps = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 86400, 604800, 2592000].map((s) => s * 1000);
   return steps.find((s) => s >= ms) ?? steps[steps.length - 1]!;
-}
-
-/** Unused-values helper kept with bin: the values of a field as numbers. */
-export function numbersOfField(table: Table, field: string): number[] {
-  return table.rows.flatMap((r) => valuesOf(r[field] ?? null).map(numberOf)).filter((n): n is number => n !== null);
 }
