@@ -112,3 +112,25 @@ test("regsvr32: the tree shows regsvr32.exe with its parent, scrobj.dll and the 
   await expect(reg.getByTestId("tree-cmdline")).toContainText("RegSvr32.sct");
   await investigation.screenshot("views-tree-regsvr32");
 });
+
+test("a shared URL reopens the views: the tree of wrk-btun and the pivot trail; a bad views state is refused with a message", async ({ investigation, page }) => {
+  const state = {
+    v: 1,
+    tab: "tree",
+    trail: [{ kind: "ip", value: manifest.groundTruth.c2.ip }],
+    sankey: { mode: "process", source: "src_ip", target: "dest_ip", host: "", useResult: false, maxFlows: 40 },
+    tree: { host: "wrk-btun", seq: null },
+  };
+  await investigation.open(`/?sample=1&views=${encodeURIComponent(JSON.stringify(state))}`);
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("views-dock")).toHaveAttribute("data-tab", "tree");
+  await expect(page.getByTestId("view-host")).toHaveValue("wrk-btun");
+  await expect(page.locator('[data-testid="tree-node"][data-name="WINWORD.EXE"]').first()).toBeVisible();
+  await page.getByTestId("views-tab-pivot").click();
+  await expect(page.getByTestId("trail-item")).toHaveText([`ip: ${manifest.groundTruth.c2.ip}`]);
+
+  await investigation.open(`/?sample=1&views=${encodeURIComponent(JSON.stringify({ ...state, tab: "graph" }))}`);
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("views-dock")).toContainText('views: bad tab "graph"');
+  await expect(page.getByTestId("views-dock")).toHaveAttribute("data-tab", "");
+});

@@ -3,6 +3,18 @@ import type { LookupInfo, LookupRole } from "@quarry/engine";
 import { engine } from "../../engine/client.ts";
 import { queryClient, useEngine } from "../../engine/hooks.ts";
 
+/** Tables loaded in this tab, kept so a restarted engine worker gets them back. */
+const loaded = new Map<string, { csv: string; role?: LookupRole }>();
+let wasDead = false;
+engine.subscribe(() => {
+  if (engine.state.kind === "dead") wasDead = true;
+  else if (wasDead) {
+    wasDead = false;
+    for (const [name, t] of loaded) void engine.call("lookups", { add: { name, ...t } }).catch(() => {});
+    refresh();
+  }
+});
+
 /** Loads CSV asset and identity tables (as in Splunk ES) that enrich hosts, IPs and users in every view. */
 export function LookupsPanel() {
   const { data } = useEngine("lookups", {});
@@ -14,7 +26,9 @@ export function LookupsPanel() {
       try {
         if (f.size > 64 * 1024 * 1024) throw new Error(`${f.name} is over 64 MB: not a lookup table`);
         const csv = await f.text();
-        await engine.call("lookups", { add: { name: f.name, csv, ...(role === "auto" ? {} : { role }) } });
+        const t = { csv, ...(role === "auto" ? {} : { role }) };
+        await engine.call("lookups", { add: { name: f.name, ...t } });
+        loaded.set(f.name, t);
       } catch (e) {
         setError((e as Error).message);
       }
@@ -58,6 +72,7 @@ function Table({ t }: { t: LookupInfo }) {
         className="ghost small"
         onClick={async () => {
           await engine.call("lookups", { remove: t.name });
+          loaded.delete(t.name);
           refresh();
         }}
       >
