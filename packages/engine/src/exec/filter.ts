@@ -415,13 +415,14 @@ function numericIn(expr: Extract<Expr, { kind: "in" }>, values: Float64Array, n:
 
 /** `field <op> number` and existence tests straight over a Float64Array. */
 function numericFast(expr: Expr, values: Float64Array, n: number): Uint8Array | null {
-  if (expr.kind === "isNull" && expr.arg.kind === "field") {
+  const plain = (e: Expr): boolean => e.kind === "field" && e.index === undefined && e.event === undefined;
+  if (expr.kind === "isNull" && plain(expr.arg)) {
     const out = new Uint8Array(n);
     for (let r = 0; r < n; r++) out[r] = Number.isNaN(values[r]!) ? TRUE : FALSE;
     return out;
   }
-  if (expr.kind === "in") return numericIn(expr, values, n);
-  if (expr.kind !== "compare" || expr.left.kind !== "field" || expr.right.kind !== "literal") return null;
+  if (expr.kind === "in") return plain(expr.target) ? numericIn(expr, values, n) : null;
+  if (expr.kind !== "compare" || !plain(expr.left) || expr.right.kind !== "literal") return null;
   const lit = expr.right.value;
   const out = new Uint8Array(n);
   if (lit === null) {
