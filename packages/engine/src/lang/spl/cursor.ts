@@ -179,3 +179,14 @@ export function parseInt10(v: { value: string; span: Span }, what: string): numb
   if (!/^\d+$/.test(v.value)) throw new QueryError(`${what} must be a whole number, found "${v.value}"`, v.span);
   return Number(v.value);
 }
+
+/**
+ * Throws a positioned error for options we parse but do not implement: ignoring an option that
+ * changes the answer (window=, cont=, countfield=...) would give a silently wrong result.
+ */
+export function rejectOptions(options: Map<string, { value: string; span: Span }>, unsupported: string[]): void {
+  for (const name of unsupported) {
+    const o = options.get(name);
+    if (o) throw new QueryError(`option ${name}= is not supported`, { start: Math.max(0, o.span.start - name.length - 1), end: o.span.end });
+  }
+}

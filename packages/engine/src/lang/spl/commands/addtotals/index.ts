@@ -1,4 +1,4 @@
-import { parseBool } from "../../cursor.ts";
+import { parseBool, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseFieldList } from "../stats/aggregations.ts";
 
@@ -14,6 +14,7 @@ export const addtotals: SplCommand = {
     const fields = parseFieldList(cur);
     for (const [k, v] of cur.options(OPTS)) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
+    rejectOptions(o, ["labelfield", "label"]);
     return pipe({
       kind: "addtotals",
       row: o.has("row") ? parseBool(o.get("row")!) : true,

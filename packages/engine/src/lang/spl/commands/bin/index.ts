@@ -1,5 +1,5 @@
 import { QueryError } from "../../../errors.ts";
-import { parseInt10 } from "../../cursor.ts";
+import { parseInt10, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseSpan } from "../../time.ts";
 
@@ -19,6 +19,7 @@ export const bin: SplCommand = {
     if (cur.eatKeyword("as")) as = cur.field("a name after AS").value;
     for (const [k, v] of cur.options(OPTS)) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
+    rejectOptions(o, ["minspan", "start", "end", "aligntime"]);
     let spanMs: number | null = null;
     let span: number | null = null;
     const s = o.get("span");

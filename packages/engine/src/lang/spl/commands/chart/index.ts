@@ -1,4 +1,4 @@
-import { parseBool, parseInt10 } from "../../cursor.ts";
+import { parseBool, parseInt10, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseAggregations } from "../stats/aggregations.ts";
 
@@ -27,6 +27,7 @@ export const chart: SplCommand = {
     } else throw cur.error("chart needs OVER <field> or BY <field>", ["over", "by"]);
     for (const [k, v] of cur.options(OPTS)) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.text.slice(cur.pos, cur.end).trim()}"`);
+    rejectOptions(o, ["otherstr", "nullstr", "sep", "format", "cont", "agg"]);
     return pipe({
       kind: "chart",
       aggregations,

@@ -1,4 +1,4 @@
-import { parseBool } from "../../cursor.ts";
+import { parseBool, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseFieldList } from "../stats/aggregations.ts";
 
@@ -16,6 +16,7 @@ export const dedup: SplCommand = {
     for (const [k, v] of cur.options(["keepempty", "consecutive", "keepevents"])) o.set(k, v);
     if (cur.lookingAtKeyword("sortby")) throw cur.error("dedup sortby is not supported (sort first)");
     if (fields.length === 0) throw cur.error("dedup needs a field");
+    rejectOptions(o, ["keepevents"]);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
     return pipe({
       kind: "dedup",

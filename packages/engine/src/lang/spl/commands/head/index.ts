@@ -1,5 +1,5 @@
 import { QueryError } from "../../../errors.ts";
-import { parseInt10 } from "../../cursor.ts";
+import { parseInt10, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseExpr } from "../../expr.ts";
 
@@ -12,6 +12,7 @@ export const head: SplCommand = {
   parse(cur) {
     let n = 10;
     const o = cur.options(["limit", "null", "keeplast"]);
+    rejectOptions(o, ["null", "keeplast"]);
     if (o.has("limit")) n = parseInt10(o.get("limit")!, "limit");
     const w = /^\d+/.exec(cur.ws().text.slice(cur.pos, cur.end));
     if (w) {

@@ -1,3 +1,4 @@
+import { rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 
 /** `makemv`: splits a field into a multivalue. */
@@ -12,6 +13,7 @@ export const makemv: SplCommand = {
     const f = cur.field().value;
     for (const [k, v] of cur.options(OPTS)) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
+    rejectOptions(o, ["allowempty", "setsv"]);
     return pipe({ kind: "makemv", field: f, delim: o.get("delim")?.value ?? null, tokenizer: o.get("tokenizer")?.value ?? null });
   },
 };

@@ -1,3 +1,4 @@
+import { rejectOptions } from "../../cursor.ts";
 import { QueryError } from "../../../errors.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseAggregations, parseFieldList } from "./aggregations.ts";
@@ -9,7 +10,8 @@ function statsLike(name: "stats" | "eventstats" | "streamstats", description: st
     description,
     examples,
     parse(cur) {
-      cur.options(["allnum", "delim", "partitions", "window", "current", "global", "reset_on_change", "time_window", "dedup_splitvals"]);
+      const o = cur.options(["allnum", "delim", "partitions", "window", "current", "global", "reset_on_change", "time_window", "dedup_splitvals"]);
+      rejectOptions(o, ["allnum", "window", "current", "global", "reset_on_change", "time_window"]);
       const aggregations = parseAggregations(cur, ["by"]);
       let by: string[] = [];
       if (cur.eatKeyword("by")) {

@@ -1,5 +1,5 @@
 import { QueryError } from "../../../errors.ts";
-import { parseBool, parseInt10 } from "../../cursor.ts";
+import { parseBool, parseInt10, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseSpan } from "../../time.ts";
 import { parseAggregations } from "../stats/aggregations.ts";
@@ -22,6 +22,7 @@ export const timechart: SplCommand = {
     const o3 = cur.options(OPTS);
     for (const m of [o2, o3]) for (const [k, v] of m) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.text.slice(cur.pos, cur.end).trim()}" (timechart splits by one field)`);
+    rejectOptions(o, ["bins", "cont", "fixedrange", "minspan", "otherstr", "nullstr", "agg", "format", "sep", "aligntime"]);
     let spanMs: number | null = null;
     const span = o.get("span");
     if (span) {

@@ -1,4 +1,4 @@
-import { parseBool, parseInt10 } from "../../cursor.ts";
+import { parseBool, parseInt10, rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseFieldList } from "../stats/aggregations.ts";
 
@@ -27,6 +27,7 @@ export function topLike(kind: "top" | "rare"): SplCommand {
       for (const [k, v] of cur.options(OPTS)) o.set(k, v);
       if (fields.length === 0) throw cur.error(`${kind} needs a field`);
       if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
+      rejectOptions(o, ["countfield", "percentfield", "useother", "otherstr"]);
       if (o.has("limit")) limit = parseInt10(o.get("limit")!, "limit");
       return pipe({
         kind,

@@ -45,6 +45,7 @@ export const transaction: SplCommand = {
       }
       const v = cur.value();
       if (!v) throw cur.error(`expected a value for ${opt}`);
+      if (opt !== "maxspan") throw new QueryError(`option ${opt}= is not supported`, { start: v.span.start - opt.length - 1, end: v.span.end });
       if (opt === "maxspan") {
         const p = parseSpan(v.value);
         if (!p) throw new QueryError(`bad maxspan "${v.value}"`, v.span);

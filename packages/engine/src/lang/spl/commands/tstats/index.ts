@@ -1,5 +1,5 @@
 import { QueryError } from "../../../errors.ts";
-import { parseBool } from "../../cursor.ts";
+import { parseBool, rejectOptions } from "../../cursor.ts";
 import type { SplCommand } from "../../command.ts";
 import { parseSearch } from "../../search.ts";
 import { parseSpan } from "../../time.ts";
@@ -48,6 +48,7 @@ export const tstats: SplCommand = {
     if (cur.eatKeyword("by")) by = parseFieldList(cur, ["span", ...OPTS]);
     for (const [k, v] of cur.options(["span", ...OPTS])) o.set(k, v);
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.text.slice(cur.pos, cur.end).trim()}"`);
+    rejectOptions(o, ["append", "fillnull_value"]);
     const span = o.get("span");
     if (span) {
       const p = parseSpan(span.value);

@@ -1,3 +1,4 @@
+import { rejectOptions } from "../../cursor.ts";
 import { pipe, type SplCommand } from "../../command.ts";
 import { parseFieldList } from "../stats/aggregations.ts";
 
@@ -8,7 +9,7 @@ export const xyseries: SplCommand = {
   description: "One row per row-field value and one column per column-field value, holding the value field.",
   examples: ["xyseries log time count"],
   parse(cur) {
-    cur.options(["grouped", "sep", "format"]);
+    rejectOptions(cur.options(["grouped", "sep", "format"]), ["grouped", "sep", "format"]);
     const list = parseFieldList(cur);
     if (list.length < 3) throw cur.error("xyseries needs <row-field> <column-field> <value-field>");
     if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
