@@ -43,6 +43,19 @@ describe("positioned errors", () => {
     expect(errorOf("* | rex field=x \"(unclosed\"").message).toContain("invalid regular expression");
     expect(errorOf("x=1 [search y=2]").message).toContain("subsearch");
   });
+  it("options that would change the answer but are not implemented are errors, not ignored", () => {
+    for (const [q, opt] of [
+      ["* | streamstats window=5 count", "window"],
+      ["* | timechart cont=f count", "cont"],
+      ["* | top countfield=n host", "countfield"],
+      ["* | transaction host maxpause=5m", "maxpause"],
+      ["* | dedup host keepevents=t", "keepevents"],
+    ] as const) {
+      const e = errorOf(q);
+      expect(e.message).toBe(`option ${opt}= is not supported`);
+      expect(q.slice(e.span.start, e.span.end).startsWith(`${opt}=`)).toBe(true);
+    }
+  });
   it("comments are ignored; the seed's ``` blocks do not confuse the pipeline", () => {
     const ds = fixture([{ time: "2017-08-23T00:00:00Z", fields: { a: 1 } }]);
     expect(runSpl(ds, "* ```a | comment``` | stats count").results).toEqual([{ count: 1 }]);
