@@ -51,6 +51,8 @@ function countBy(ds: Dataset, list: EventList, field: string): Map<string, Count
     if (s !== segIndex) {
       segIndex = s;
       col = columnOf(ds.segments[s]!, field);
+      // Boolean columns group as true/false values in the general executor: leave them to it.
+      if (col?.kind === "str" && col.boolean) return null;
       table = null;
       if (col && col.kind !== "num") {
         table = perDict.get(col.dict) ?? null;
