@@ -124,14 +124,20 @@ export function looksCompressed(bytes: Uint8Array): "gzip" | "zlib" | null {
 export function inflate(bytes: Uint8Array, raw = false): { bytes: Uint8Array; truncated: boolean } | null {
   const kind = looksCompressed(bytes);
   if (!kind && !raw) return null;
-  const out = new Uint8Array(MAX_INFLATED);
-  try {
-    const r = kind === "gzip" ? gunzipSync(bytes, { out }) : kind === "zlib" ? unzlibSync(bytes, { out }) : inflateSync(bytes, { out });
-    // A result the size of the buffer means the stream went on past the cap.
-    return { bytes: r.length === out.length ? r : r.slice(), truncated: r.length >= out.length };
-  } catch {
-    return null;
+  // Most payloads are small: try a buffer sized to the input first, the full cap only when it fills.
+  for (const size of [Math.min(MAX_INFLATED, Math.max(64 * 1024, bytes.length * 16)), MAX_INFLATED]) {
+    const out = new Uint8Array(size);
+    let r: Uint8Array;
+    try {
+      r = kind === "gzip" ? gunzipSync(bytes, { out }) : kind === "zlib" ? unzlibSync(bytes, { out }) : inflateSync(bytes, { out });
+    } catch {
+      return null;
+    }
+    // A result the size of the buffer means the stream went on past it.
+    if (r.length < size) return { bytes: r.slice(), truncated: false };
+    if (size === MAX_INFLATED) return { bytes: r, truncated: true };
   }
+  return null;
 }
 
 /** Share of characters that are printable (letters, digits, punctuation, whitespace), 0..1. */

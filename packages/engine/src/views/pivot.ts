@@ -2,6 +2,7 @@ import type { Dataset } from "../store/dataset.ts";
 import { columnOf } from "../store/dataset.ts";
 import type { Column, Segment } from "../store/types.ts";
 import type { Enrichment, LookupStore } from "../lookups/store.ts";
+import { decodePowerShellCommandLine } from "../decode/powershell.ts";
 import { baseName, FIELDS, logicalColumn, ValueCoder, type LogicalField } from "./fields.ts";
 import { BATCH_ROWS, scopedSegments, type ViewScope } from "./scope.ts";
 
@@ -23,6 +24,8 @@ export interface RelatedItem {
   value: string;
   count: number;
   enrichment: Enrichment | null;
+  /** For command lines with a PowerShell -enc payload: the line with the payload decoded. */
+  decoded?: string;
 }
 
 /** Top values of one kind of related entity. */
@@ -170,7 +173,13 @@ export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opt
     }
     items.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     const shown = items.slice(0, top);
-    for (const it of shown) it.enrichment = enrich(g.kind, it.value);
+    for (const it of shown) {
+      it.enrichment = enrich(g.kind, it.value);
+      if (g.kind === "commandLine") {
+        const d = decodePowerShellCommandLine(it.value);
+        if (d !== null) it.decoded = d;
+      }
+    }
     return { title: g.title, kind: g.kind, items: shown, distinct: items.length };
   });
   const hasTime = Number.isFinite(first);

@@ -101,7 +101,7 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
   const hosts = new ValueCoder();
   const names = new ValueCoder((s) => baseName(s).toLowerCase());
   // Display spelling of each name code, first seen wins (WmiPrvSE.exe over wmiprvse.exe).
-  const spelled = new Map<number, string>();
+  const spelled: Array<string | undefined> = [];
   const hostName = new PairInterner(); // (host, name) → hn
   const nodeIds = new PairInterner(); // (hn, pid) → node
   const nodeInfo: Array<{ host: number; name: number; pid: number }> = [];
@@ -143,8 +143,8 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
         if (!(p >= 0 && p < 4294967296 && pp >= 0 && pp < 4294967296)) continue;
         const cn = child.out[i];
         const pn = parent.out[i];
-        if (cn !== 0 && !spelled.has(cn)) spelled.set(cn, displayName(child.col, batch[i]) ?? names.values[cn]);
-        if (pn !== 0 && !spelled.has(pn)) spelled.set(pn, displayName(parent.col, batch[i]) ?? names.values[pn]);
+        if (cn !== 0 && spelled[cn] === undefined) spelled[cn] = displayName(child.col, batch[i]) ?? names.values[cn];
+        if (pn !== 0 && spelled[pn] === undefined) spelled[pn] = displayName(parent.col, batch[i]) ?? names.values[pn];
         pairs.add(nodeFor(host[i], pn, pp), nodeFor(host[i], cn, p));
         events++;
       }
@@ -153,7 +153,7 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
   const seed = (id: number): NodeSeed => {
     const info = nodeInfo[id];
     const name = names.values[info.name] || null;
-    const shown = spelled.get(info.name) ?? name;
+    const shown = spelled[info.name] ?? name;
     return {
       label: shown ? `${shown} (${info.pid})` : `pid ${info.pid}`,
       side: "process",

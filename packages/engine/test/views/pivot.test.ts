@@ -3,7 +3,10 @@ import { LookupStore, parseCsv, pivot } from "../../src/index.ts";
 import { load, proc, PS, sysmon, SYS32 } from "./fixtures.ts";
 
 const SYSMON = [
-  proc("venus", "2017-08-24T04:00:00.000Z", 3000, PS, 2000, SYS32 + "wbem\\WmiPrvSE.exe", { User: "FROTHLY\\service3" }),
+  proc("venus", "2017-08-24T04:00:00.000Z", 3000, PS, 2000, SYS32 + "wbem\\WmiPrvSE.exe", {
+    User: "FROTHLY\\service3",
+    CommandLine: "powershell -noP -enc " + Buffer.from("whoami /priv", "utf16le").toString("base64"),
+  }),
   proc("venus", "2017-08-24T04:10:00.000Z", 3100, SYS32 + "whoami.exe", 3000, PS, { User: "FROTHLY\\service3" }),
   proc("venus", "2017-08-24T04:12:36.000Z", 3300, SYS32 + "schtasks.exe", 3000, PS, { User: "FROTHLY\\service3" }),
   proc("wrk-btun", "2017-08-24T03:42:00.000Z", 4200, SYS32 + "whoami.exe", 4000, PS, { User: "FROTHLY\\billy.tun" }),
@@ -95,6 +98,9 @@ describe("pivot", () => {
     expect(group(s, "Parent processes")).toEqual(["wmiprvse.exe=1"]);
     expect(group(s, "Child processes")).toEqual(["whoami.exe=2", "schtasks.exe=1"]);
     expect(group(s, "Hosts")).toEqual(["venus=2"]);
+    // The launcher's command line comes with its payload decoded.
+    const cmd = s.related.find((g) => g.title === "Command lines")!.items.find((i) => i.value.includes("-enc"))!;
+    expect(cmd.decoded).toBe("powershell -noP -enc whoami /priv");
     const byPid = pivot(ds, { kind: "process", value: "3000", host: "venus" });
     expect(byPid.events).toBe(2);
     expect(pivot(ds, { kind: "process", value: "3000", host: "wrk-btun" }).events).toBe(0);

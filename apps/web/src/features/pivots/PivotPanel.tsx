@@ -144,6 +144,11 @@ function Related({ group, host }: { group: RelatedGroup; host: string | null }) 
             )}
             <EnrichmentHint e={it.enrichment} />
             <span className="num muted">{formatCount(it.count)}</span>
+            {it.decoded && (
+              <div className="decoded mono small" data-testid="related-decoded" title={it.decoded}>
+                <span className="chip">decoded -enc</span> {it.decoded.length > 400 ? it.decoded.slice(0, 400) + "…" : it.decoded}
+              </div>
+            )}
           </li>
         ))}
       </ul>
