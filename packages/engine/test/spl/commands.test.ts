@@ -93,6 +93,14 @@ describe("stats family", () => {
     for (const i of lastOf.values()) for (const n of names) expect([r[i]!.host, n, r[i]![n]]).toEqual([r[i]!.host, n, e[i]![n]]);
     expect(r.map((x) => x.count)).toEqual([1, 2, 3, 1, 1, 2, 2, 3]);
   });
+  it("boolean fields group as true/false, fast path or not", () => {
+    const d = fixture([
+      { time: "2017-08-23T10:00:00Z", fields: { ok: true } },
+      { time: "2017-08-23T10:01:00Z", fields: { ok: false } },
+      { time: "2017-08-23T10:02:00Z", fields: { ok: true } },
+    ]);
+    for (const noFastPath of [false, true]) expect(runSpl(d, "* | stats count by ok", { noFastPath }).results).toEqual([{ ok: false, count: 1 }, { ok: true, count: 2 }]);
+  });
   it("multivalue BY fields fan out; rows without the BY field are dropped", () => {
     expect(rows("* | stats count by tags")).toEqual([{ tags: "dns", count: 1 }, { tags: "udp", count: 1 }]);
     expect(rows("* | stats count by user").reduce((a, x) => a + (x.count as number), 0)).toBe(6);
