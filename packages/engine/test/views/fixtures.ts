@@ -46,3 +46,28 @@ export function load(...files: Array<[name: string, text: string]>): Dataset {
 
 export const SYS32 = "C:\\Windows\\System32\\";
 export const PS = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+
+/** A Windows Security 4688 (process creation) event as XmlWinEventLog text: pids in hex, the creator's pid in ProcessId. */
+export function security4688(host: string, utc: string, newPid: number, image: string, creatorPid: number, parentImage: string, user: string, commandLine: string): string {
+  const data: Record<string, string> = {
+    SubjectUserSid: "S-1-5-21-1-2-3-1105",
+    SubjectUserName: user,
+    SubjectDomainName: "FROTHLY",
+    SubjectLogonId: "0x171491a",
+    NewProcessId: "0x" + newPid.toString(16),
+    NewProcessName: image,
+    TokenElevationType: "%%1936",
+    ProcessId: "0x" + creatorPid.toString(16),
+    CommandLine: commandLine,
+    ParentProcessName: parentImage,
+  };
+  const fields = Object.entries(data)
+    .map(([k, v]) => `<Data Name='${k}'>${v.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</Data>`)
+    .join("");
+  return (
+    `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/>` +
+    `<EventID>4688</EventID><Version>2</Version><Level>0</Level><Task>13312</Task><Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords>` +
+    `<TimeCreated SystemTime='${utc}'/><EventRecordID>7</EventRecordID><Correlation/><Execution ProcessID='4' ThreadID='8'/>` +
+    `<Channel>Security</Channel><Computer>${host}.frothly.local</Computer><Security/></System><EventData>${fields}</EventData></Event>`
+  );
+}

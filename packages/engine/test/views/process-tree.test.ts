@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Dataset, ingestBytes, processTree, processTreeForEvent, type ProcessTree } from "../../src/index.ts";
-import { load, proc, PS, sysmon, SYS32 } from "./fixtures.ts";
+import { Dataset, ingestBytes, processSankey, processTree, processTreeForEvent, type ProcessTree } from "../../src/index.ts";
+import { load, proc, PS, security4688, sysmon, SYS32 } from "./fixtures.ts";
 
 const psEncode = (script: string) => Buffer.from(script, "utf16le").toString("base64");
 const STAGER = "$ser='https://45.77.65.211:443';$t='/login/process.php'";
@@ -140,5 +140,33 @@ describe("processTree: the Atomic Red Team regsvr32 data (shared/datasets/atomic
     // PROVENANCE: 89 library documents, 143 regsvr32.exe documents and 7 cmd.exe ones; all attach by entity_id.
     const cmd = t.nodes.find((n) => n.name === "cmd.exe" && !n.inferred)!;
     expect(reg.libraries.length + cmd.libraries.length).toBe(89);
+  });
+});
+
+describe("processTree and processSankey: Windows Security 4688", () => {
+  // wrk-klagerf: powershell (0x1b00) starts wevtutil (0x1a2c) twice and whoami; pids are hex, ProcessId is the creator.
+  const ds = load([
+    "security.xml",
+    [
+      security4688("wrk-klagerf", "2017-08-26T05:30:00.000Z", 0x1b00, PS, 0x2f0, SYS32 + "wbem\\WmiPrvSE.exe", "service3", "powershell -noP -sta -w 1 -enc SQBFAFgA"),
+      security4688("wrk-klagerf", "2017-08-26T05:30:29.000Z", 0x1a2c, SYS32 + "wevtutil.exe", 0x1b00, PS, "service3", "wevtutil cl Security"),
+      security4688("wrk-klagerf", "2017-08-26T05:30:30.000Z", 0x1a30, SYS32 + "wevtutil.exe", 0x1b00, PS, "service3", "wevtutil cl System"),
+      security4688("wrk-klagerf", "2017-08-26T05:31:00.000Z", 0x1a40, SYS32 + "whoami.exe", 0x1b00, PS, "service3", "whoami"),
+    ].join("\n"),
+  ]);
+
+  it("reads NewProcessId as the process and ProcessId as its creator", () => {
+    const t = processTree(ds, { host: "wrk-klagerf" });
+    expect(draw(t)).toEqual(["WmiPrvSE.exe 752 (inferred)", "  powershell.exe 6912", "    wevtutil.exe 6700", "    wevtutil.exe 6704", "    whoami.exe 6720"]);
+    expect(t.nodes.find((n) => n.pid === 6700)).toMatchObject({ commandLine: "wevtutil cl Security", user: "service3" });
+    // "SQBFAFgA" is base64 of "IEX" in UTF-16LE.
+    expect(t.nodes.find((n) => n.name === "powershell.exe")!.decodedCommandLine).toBe("powershell -noP -sta -w 1 -enc IEX");
+  });
+
+  it("draws the same chain as PPID → PID flows", () => {
+    const r = processSankey(ds, {});
+    expect(r.links.map((l) => `${r.nodes[l.source].label} → ${r.nodes[l.target].label}`).sort()).toEqual(
+      ["WmiPrvSE.exe (752) → powershell.exe (6912)", "powershell.exe (6912) → wevtutil.exe (6700)", "powershell.exe (6912) → wevtutil.exe (6704)", "powershell.exe (6912) → whoami.exe (6720)"].sort(),
+    );
   });
 });
