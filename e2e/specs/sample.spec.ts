@@ -55,4 +55,11 @@ test("clicking a field value adds the filter through the EQL AST and re-runs", a
   // ≠ on another value narrows further.
   await investigation.filterOnValue("sourcetype", st.sourcetype, true);
   expect((await investigation.result()).total).toBe(0);
+
+  // The same in SPL, through the SPL pipeline AST.
+  await investigation.runQuery("spl", "*");
+  expect((await investigation.result()).total).toBe(index.events);
+  await investigation.filterOnValue("sourcetype", st.sourcetype);
+  expect(await investigation.result()).toEqual({ kind: "events", total: st.events });
+  expect(await investigation.queryText()).toMatch(/sourcetype="?stream:dns"?/);
 });

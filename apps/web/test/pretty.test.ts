@@ -42,3 +42,24 @@ describe("default chart for a table result", () => {
     expect(chartSpec(["host", "count", "bytes"], many)).toMatchObject({ x: "host", series: ["count", "bytes"], kind: "bar" });
   });
 });
+
+describe("absolute times in the display zone", async () => {
+  const { parseInZone } = await import("../src/features/editor/TimeRangePicker.tsx");
+  it("reads wall-clock times in an IANA zone, across DST", () => {
+    expect(parseInZone("2017-08-23 20:00:00", "America/Los_Angeles")).toBe(Date.UTC(2017, 7, 24, 3, 0, 0));
+    expect(parseInZone("2017-01-10 20:00", "America/Los_Angeles")).toBe(Date.UTC(2017, 0, 11, 4, 0, 0));
+    expect(parseInZone("2024-03-01T12:00:00.250", "UTC")).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 250));
+    expect(parseInZone("yesterday", "UTC")).toBeNaN();
+  });
+});
+
+describe("field filters through the AST", async () => {
+  const { queryWithFilter } = await import("../src/features/fields/filter.ts");
+  it("adds to EQL and SPL queries, keeping comments", () => {
+    expect(queryWithFilter("eql", "process where true // mine", "host.name", "venus", false)).toContain('host.name == "venus"');
+    expect(queryWithFilter("eql", "process where true // mine", "host.name", "venus", false)).toContain("// mine");
+    const spl = queryWithFilter("spl", "sourcetype=stream:http | stats count by src_ip", "dest_ip", "45.77.65.211", true);
+    expect(spl).toMatch(/dest_ip!="?45\.77\.65\.211"?/);
+    expect(spl).toContain("| stats count by src_ip");
+  });
+});

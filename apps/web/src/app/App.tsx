@@ -10,7 +10,7 @@ import { Timechart } from "../features/timechart/Timechart.tsx";
 import { QueryBar } from "../features/editor/QueryBar.tsx";
 import { clearQuery, queryState, runCurrentQuery, setQueryText } from "../features/editor/query-store.ts";
 import { SequencesPanel } from "../features/events/SequencesPanel.tsx";
-import { eqlWithFilter } from "../features/fields/filter.ts";
+import { queryWithFilter } from "../features/fields/filter.ts";
 import { StatsPanel } from "../features/stats/StatsPanel.tsx";
 import { AnalystViews } from "../features/pivots/AnalystViews.tsx";
 import { Header } from "./Header.tsx";
@@ -28,8 +28,7 @@ export function App() {
   const status = useEngine("status", {});
   const inv = useStore(investigation);
   const view = viewOf(inv);
-  const { lang } = useStore(settings);
-  const onValue = lang === "eql" ? addFilter : undefined;
+  const onValue = addFilter;
   const columns = useColumns(status.data);
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
@@ -105,10 +104,11 @@ export function App() {
   );
 }
 
-/** Adds `field == value` (or `!=`) to the EQL query through its AST, then runs it. */
+/** Adds `field == value` (or `!=`) to the query through its language's AST, then runs it. */
 function addFilter(field: string, value: string | number, negate: boolean): void {
+  const { lang } = settings.get();
   try {
-    setQueryText("eql", eqlWithFilter(queryState.get().text.eql, field, value, negate));
+    setQueryText(lang, queryWithFilter(lang, queryState.get().text[lang], field, value, negate));
     void runCurrentQuery();
   } catch (e) {
     queryState.set((s) => ({ ...s, status: "error", error: { name: "QueryError", message: `Cannot add the filter: ${(e as Error).message}` } }));

@@ -1,11 +1,13 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { formatCount } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
-import { QueryEditor } from "./QueryEditor.tsx";
 import { cancelQuery, clearQuery, diagnostic, queryState, runCurrentQuery, setQueryText } from "./query-store.ts";
 import { TimeRangePicker } from "./TimeRangePicker.tsx";
+
+// Monaco is most of the app's code: it loads in its own chunk, after the page is usable.
+const QueryEditor = lazy(() => import("./QueryEditor.tsx").then((m) => ({ default: m.QueryEditor })));
 
 /** The editor with its run button, time range, status line and history. */
 export function QueryBar({ latest }: { latest: number | null }) {
@@ -18,7 +20,9 @@ export function QueryBar({ latest }: { latest: number | null }) {
     <section className="panel querybar" aria-label="Query">
       <div className="query-row">
         <span className="lang-badge">{lang.toUpperCase()}</span>
-        <QueryEditor />
+        <Suspense fallback={<div className="query-editor loading muted small">loading the editor…</div>}>
+          <QueryEditor />
+        </Suspense>
         <div className="query-actions">
           {q.status === "running" ? (
             <button type="button" className="primary" data-testid="cancel-query" onClick={cancelQuery} title="Stop the running query">

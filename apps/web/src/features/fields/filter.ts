@@ -1,4 +1,4 @@
-import { appendWhere, parseEql, printEql } from "@quarry/engine";
+import { appendWhere, parseEql, printEql, splWithFilter } from "@quarry/engine";
 
 /**
  * The EQL query with `field == value` (or `!=`) added, built on the AST and printed, so comments
@@ -7,4 +7,9 @@ import { appendWhere, parseEql, printEql } from "@quarry/engine";
 export function eqlWithFilter(text: string, field: string, value: string | number, negate: boolean): string {
   const ast = parseEql(text.trim() === "" ? "any where true" : text);
   return printEql(appendWhere(ast, field, negate ? "!=" : "==", value));
+}
+
+/** The query of either language with the filter added through that language's AST helpers. */
+export function queryWithFilter(lang: "eql" | "spl", text: string, field: string, value: string | number, negate: boolean): string {
+  return lang === "eql" ? eqlWithFilter(text, field, value, negate) : splWithFilter(text, field, value, negate);
 }
