@@ -171,6 +171,10 @@ class FileFeed implements BinaryParser {
     if (!this.parser && !this.rejected) this.start();
     this.ended = true;
     this.parser?.end();
+    // A file that gave nothing and said nothing (headers only, say) must not pass silently.
+    if (this.events === 0 && this.problemTotal === 0) {
+      this.problem({ offset: 0, reason: `no events: the file holds no ${this.format ?? ""} records`.replace("  ", " ") });
+    }
   }
 
   summary(): IngestSummary {

@@ -59,6 +59,12 @@ describe("bad input is reported, the rest loads", () => {
     expect(ds.rowCount).toBe(0);
   });
 
+  it("a file with headers but no records says so instead of passing silently", () => {
+    const s = ingestBytes(new Dataset(), "conn.log", enc("#separator \\x09\n#path\tconn\n#fields\tts\tuid\n#types\ttime\tstring\n"));
+    expect(s).toMatchObject({ format: "zeek-tsv", events: 0, problemTotal: 1 });
+    expect(s.problems[0]).toMatchObject({ file: "conn.log", reason: "no events: the file holds no zeek-tsv records" });
+  });
+
   it("bad gzip: reported with its offset, nothing invented", () => {
     const s = ingestBytes(new Dataset(), "bad.gz", new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     expect(s.events).toBe(0);
