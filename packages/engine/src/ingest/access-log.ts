@@ -11,6 +11,7 @@ import type { TextFormat } from "./types.ts";
  */
 const ACCESS = /^(\S+) (\S+) (\S+) \[([^\]]+)\] "(.*?)" (\d{3}|-) (\d+|-)(?: "(.*?)" "(.*))?$/;
 
+/** Apache/NCSA access logs → `access_combined` / `access_common`. */
 export const accessLogFormat: TextFormat = {
   kind: "text",
   name: "access-log",

@@ -57,6 +57,7 @@ export function splitPanLine(line: string): { host: string | null; csv: string; 
   return { host: head ? head[1]! : null, csv, type: m[1]! };
 }
 
+/** PAN-OS syslog CSV → `pan:<type>` events with named columns. */
 export const panCsvFormat: TextFormat = {
   kind: "text",
   name: "pan-csv",

@@ -31,6 +31,7 @@ export const TEXT_FORMATS: TextFormat[] = [
 ];
 export const BINARY_FORMATS: BinaryFormat[] = [evtxFormat];
 
+/** Every supported format, binary first (for messages and the app's format list). */
 export function allFormats(): Format[] {
   return [...BINARY_FORMATS, ...TEXT_FORMATS];
 }

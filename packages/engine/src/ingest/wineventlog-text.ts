@@ -15,6 +15,7 @@ const HEADER_TIME = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M
 const KEY_VALUE = /^([A-Za-z][A-Za-z0-9_]*)=(.*)$/;
 const LABEL = /^\s*([A-Za-z][A-Za-z0-9 ()/'-]*?):\s+(\S.*?)\s*$/;
 
+/** Classic Windows event text → `WinEventLog:<LogName>` events. */
 export const winEventLogTextFormat: TextFormat = {
   kind: "text",
   name: "wineventlog-text",
