@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { MessageChannel, type MessagePort } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { CancelledError, EngineClient, serveEngine, type EngineTransport, type FromWorker, type ToWorker } from "../../src/index.ts";
 
@@ -44,7 +44,26 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
-describe("engine worker protocol over a MessageChannel", () => {
+/** The host on a real worker thread (structured clone across threads, as in a browser worker). */
+function threadClient(): { client: EngineClient } {
+  const client = new EngineClient(() => {
+    const worker = new Worker(new URL("./thread-host.mjs", import.meta.url));
+    return {
+      send: (m: ToWorker) => worker.postMessage(m),
+      onMessage: (l) => worker.on("message", (m: FromWorker) => l(m)),
+      onDeath: (l) => worker.on("error", (e) => l(e.message)),
+      close: () => void worker.terminate(),
+    };
+  });
+  clients.push(client);
+  return { client };
+}
+
+// One suite, two transports (CONVENTIONS 10): in-process over a MessageChannel, and a worker thread.
+describe.each([
+  ["a MessageChannel", newClient],
+  ["a worker thread", threadClient],
+] as const)("engine worker protocol over %s", (_name, newClient) => {
   it("loads a Blob with progress and reports the eve-small counts (PROVENANCE: 8 events)", async () => {
     const { client } = newClient();
     const progress: number[] = [];
@@ -143,6 +162,9 @@ describe("engine worker protocol over a MessageChannel", () => {
     await expect(client.call("fieldStats", { view: { kind: "result", handle: 99 } })).rejects.toMatchObject({ name: "Error", message: expect.stringContaining("unknown result handle 99") });
   });
 
+});
+
+describe("a dead host", () => {
   it("rejects every pending call when the host dies, and restarts empty", async () => {
     const { client, hostPorts } = newClient();
     await client.call("ingest", { name: "eve-small.log", source: { kind: "bytes", bytes: new Uint8Array(eveSmall) } });
