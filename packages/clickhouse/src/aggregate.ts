@@ -6,7 +6,7 @@
  * query on the streamed events instead. Group order follows Splunk (numbers before text,
  * numbers numerically), as the local executor sorts.
  */
-import { parseNumber, type Aggregation, type Pipe, type QueryPlan, type Scalar } from "@quarry/engine";
+import { parseNumber, type Aggregation, type QueryPlan, type Scalar } from "@quarry/engine";
 import { fieldSql, planPredicate, withLiveSegments, type CompileContext } from "./compile.ts";
 import type { Connection, RequestOptions } from "./conn.ts";
 import { tables, type DatasetInfo } from "./layout.ts";
@@ -19,8 +19,6 @@ export interface PushedTable {
   scanned: number;
   sql: string;
 }
-
-type StatsPipe = Extract<Pipe, { kind: "stats" }>;
 
 /** Text that ClickHouse and JavaScript both read as the same number: short integers. */
 const INT_TEXT = literal("^-?[0-9]{1,15}$");

@@ -24,6 +24,11 @@ export interface CompileContext {
   info: DatasetInfo;
   /** Fields with a declared type (mapping: ip, date, version…): compared by type locally, so not pushed down. */
   typedFields?: ReadonlySet<string>;
+  /**
+   * A field no segment stores is NULL on every event. Not so when a mapping applied after the
+   * fetch may still alias it: then such a field has no SQL form.
+   */
+  mappedAliases?: boolean;
   /** Segments that can hold matching events (see `withLiveSegments`); absent = all. */
   live?: ReadonlySet<number>;
 }
@@ -56,7 +61,7 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
     else groups.set(target, [seg.id]);
   }
   // A field no segment has is missing on every event: NULL, exactly as locally.
-  if (groups.size === 0) return { sql: "NULL", type: "Nullable(String)" };
+  if (groups.size === 0) return ctx.mappedAliases ? null : { sql: "NULL", type: "Nullable(String)" };
   const parts: Array<{ ids: number[]; col: FieldSql; all: boolean }> = [];
   for (const [stored, ids] of groups) {
     const f = ctx.info.fields.get(stored);

@@ -52,7 +52,7 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
     const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
     const typed = typedFields(opts.mappings);
-    const pred = planPredicate(plan, { info, typedFields: typed });
+    const pred = planPredicate(plan, { info, typedFields: typed, mappedAliases: (opts.mappings ?? []).length > 0 });
     const sql = selectSql(info, target.dataset, pred);
     opts.onSql?.(sql, pred, "events");
     const rows = await conn.rows(sql, req);

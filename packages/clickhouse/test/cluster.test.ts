@@ -37,11 +37,11 @@ describe.skipIf(!haveClickHouse)("two-shard Distributed cluster", () => {
       startServer({ httpPort: ports.bHttp, tcpPort: ports.bTcp, shards }),
     ]);
     dir = mkdtempSync(join(tmpdir(), "quarry-ch-data-"));
-  }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  }, 120_000);
 
   const target = (dataset: string): Target => ({ url: a.url, dataset, cluster: { name: "quarry", shardUrls: [a.url, b.url] } });
 

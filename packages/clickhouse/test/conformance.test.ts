@@ -60,10 +60,10 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop();
-  }, 60_000);
+  }, 120_000);
 
   it("eql-elastic: every supported query", async () => {
     const dir = new URL("eql-elastic/", CONFORMANCE);
@@ -84,6 +84,7 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
     }
     let agreeing = 0;
     let expected = 0;
+    let filtered = 0;
     const diffs: string[] = [];
     for (const c of cases) {
       const t = targets.get(c.index)!;
@@ -96,7 +97,7 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
       };
       const res = await agree(
         () => runEql(t.local, c.query, opts),
-        () => runEqlRemote(t.target, c.query, opts, { mappings: t.mappings }),
+        () => runEqlRemote(t.target, c.query, opts, { mappings: t.mappings, onSql: (_s, pred) => pred && filtered++ }),
       );
       if (res.diff === null) agreeing++;
       else diffs.push(`${c.name}: ${res.diff}`);
@@ -105,7 +106,8 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
         if (c.expected_event_ids_any_of ? c.expected_event_ids_any_of.some((e) => same(e, got)) : same(c.expected_event_ids, got)) expected++;
       }
     }
-    console.log(`eql-elastic on ClickHouse: ${agreeing}/${cases.length} supported queries equal the local response; ${expected} match the reference ids`);
+    console.log(`eql-elastic on ClickHouse: ${agreeing}/${cases.length} supported queries equal the local response; ${expected} match the reference ids; ${filtered} pushed a filter into ClickHouse`);
+    expect(filtered).toBeGreaterThan(cases.length / 2);
     expect(diffs).toEqual([]);
   }, 300_000);
 
@@ -120,6 +122,7 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
     let agreeing = 0;
     let runs = 0;
     let expected = 0;
+    let filtered = 0;
     const diffs: string[] = [];
     for (const c of cases) {
       for (const mode of c.case_modes) {
@@ -134,14 +137,15 @@ describe.skipIf(!haveClickHouse)("EQL conformance on ClickHouse 18.16 equals the
         };
         const res = await agree(
           () => runEql(local, c.query, opts),
-          () => runEqlRemote(target, c.query, opts),
+          () => runEqlRemote(target, c.query, opts, { onSql: (_s, pred) => pred && filtered++ }),
         );
         if (res.diff === null) agreeing++;
         else diffs.push(`${c.name} (${mode}): ${res.diff}`);
         if (res.local && same(idsOf(res.local, "serial_event_id"), c.expected_event_ids)) expected++;
       }
     }
-    console.log(`eql-endgame on ClickHouse: ${agreeing}/${runs} query runs (${cases.length} queries × case modes) equal the local response; ${expected} match the reference ids`);
+    console.log(`eql-endgame on ClickHouse: ${agreeing}/${runs} query runs (${cases.length} queries × case modes) equal the local response; ${expected} match the reference ids; ${filtered} pushed a filter into ClickHouse`);
+    expect(filtered).toBeGreaterThan(runs / 2);
     expect(diffs).toEqual([]);
   }, 300_000);
 });

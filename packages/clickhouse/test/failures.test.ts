@@ -87,10 +87,10 @@ describe.skipIf(!haveClickHouse)("failures against a live 18.16 server", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.stop();
-  }, 60_000);
+  }, 120_000);
 
   it("a dataset that was never loaded is named in the error", async () => {
     const e = await failure(runSplRemote({ url: server.url, dataset: "nope" }, "index=main | stats count"));
@@ -136,7 +136,7 @@ describe.skipIf(!haveClickHouse)("failures against a live 18.16 server", () => {
     } finally {
       await proxy.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("cancelling kills the query on the server", async () => {
     const conn = new Connection(server.url);

@@ -78,7 +78,7 @@ export async function startServer(opts: { httpPort?: number; tcpPort?: number; s
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     try {
       const res = await fetch(`${url}/ping`);

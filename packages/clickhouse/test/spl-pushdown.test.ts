@@ -49,7 +49,7 @@ describe.skipIf(!haveClickHouse)("SPL stats pushdown", () => {
   afterAll(async () => {
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+  }, 120_000);
 
   for (const { q, pushed } of QUERIES) {
     it(`${pushed ? "in ClickHouse" : "streamed"}: ${q}`, async () => {

@@ -55,11 +55,11 @@ describe.skipIf(!haveClickHouse)("literal round trip through clickhouse-server 1
   beforeAll(async () => {
     server = await startServer();
     conn = new Connection(server.url);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await conn?.close();
     await server?.stop();
-  }, 60_000);
+  }, 120_000);
 
   it("every hostile string comes back byte for byte, and nothing else runs", async () => {
     await conn.command("CREATE TABLE canary (x String) ENGINE = Log");
