@@ -54,6 +54,14 @@ reg("concat", 2, 2, ([a, b]) => {
   const y = str(b!);
   return x === null || y === null ? null : x + y;
 });
+reg("add", 2, 2, ([a, b]) => {
+  const x = num(a!);
+  const y = num(b!);
+  if (x !== null && y !== null) return x + y;
+  const s = first(a!);
+  const t = first(b!);
+  return typeof s === "string" && typeof t === "string" ? s + t : null;
+});
 reg("if", 3, 3, ([c, a, b]) => (truth(c!) === true ? a! : b!));
 reg("case", 2, 200, (args) => {
   for (let i = 0; i + 1 < args.length; i += 2) if (truth(args[i]!) === true) return args[i + 1]!;

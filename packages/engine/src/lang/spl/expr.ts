@@ -40,7 +40,9 @@ function peekOp(cur: Cursor): { text: string; op: Op } | null {
   if (two === "==" || two === "!=" || two === "<=" || two === ">=") return { text: two, op: cmp(CMP[two]!) };
   const c = cur.peek();
   if (c === "=" || c === "<" || c === ">") return { text: c, op: cmp(CMP[c]!) };
-  if (c === "+" || c === "-") return { text: c, op: { prec: 5, build: (left, right) => ({ kind: "arith", op: c, left, right }) } };
+  // SPL's + also concatenates two strings, so it is a function rather than plain arithmetic.
+  if (c === "+") return { text: c, op: { prec: 5, build: (left, right) => ({ kind: "call", name: splFunctionName("add"), args: [left, right] }) } };
+  if (c === "-") return { text: c, op: { prec: 5, build: (left, right) => ({ kind: "arith", op: c, left, right }) } };
   if (c === ".") return { text: c, op: { prec: 5, build: (l, r) => ({ kind: "call", name: splFunctionName("."), args: [l, r] }) } };
   if (c === "*" || c === "/" || c === "%") return { text: c, op: { prec: 6, build: (left, right) => ({ kind: "arith", op: c, left, right }) } };
   return null;

@@ -73,4 +73,5 @@ export const SPL_FUNCTIONS: Record<string, { min: number; max: number; doc: stri
   exact: { min: 1, max: 1, doc: "exact(x)" },
   validate: { min: 2, max: 200, doc: "validate(cond1, msg1, ...): first message whose condition is false" },
   ".": { min: 2, max: 2, doc: "a . b: string concatenation" },
+  add: { min: 2, max: 2, doc: "a + b: numbers add, two strings concatenate (the + operator)" },
 };
