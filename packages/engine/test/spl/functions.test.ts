@@ -59,6 +59,9 @@ describe("SPL eval functions", () => {
     expect(ev("tostring(n)")).toBe("3.14159");
     expect(ev('tostring(3725, "duration")')).toBe("01:02:05");
     expect(ev("7 / 2")).toBe(3.5);
+    expect(ev("n + 1")).toBe(4.14159);
+    expect(ev('ip + "x"')).toBe("10.0.2.107x");
+    expect(ev("missing + 1")).toBeUndefined();
   });
   it("time in the chosen timezone", () => {
     expect(ev('strftime(_time, "%Y-%m-%d %H:%M:%S")', "America/Los_Angeles")).toBe("2017-08-23 14:00:30");
