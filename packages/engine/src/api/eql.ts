@@ -63,7 +63,7 @@ export interface EqlResponse {
 
 /** Parses, lowers and runs an EQL query; throws `QueryError` (positioned) for a bad query. */
 export function runEql(ds: Dataset, query: string, opts: EqlOptions = {}): EqlResponse {
-  return runEqlDetailed(ds, query, opts).response;
+  return runEqlInternal(ds, query, opts, true).response;
 }
 
 /** A field the query names that no loaded event (nor a mapping) has. */
@@ -83,6 +83,11 @@ export interface EqlDetailedResult {
 
 /** Runs an EQL query and also reports the uncapped count and unknown fields (for the UI). */
 export function runEqlDetailed(ds: Dataset, query: string, opts: EqlOptions = {}): EqlDetailedResult {
+  return runEqlInternal(ds, query, opts, false);
+}
+
+/** `earlyStop`: let executors stop once `size` results are certain (the uncapped count is then not known). */
+function runEqlInternal(ds: Dataset, query: string, opts: EqlOptions, earlyStop: boolean): EqlDetailedResult {
   const started = performance.now();
   const ast = parseEql(query);
   const plan = lowerEql(ast, {
@@ -95,13 +100,13 @@ export function runEqlDetailed(ds: Dataset, query: string, opts: EqlOptions = {}
     const f = unknownFields[0]!;
     throw new QueryError(`Unknown column [${f.name}]`, f.span ?? { start: 0, end: query.length }, []);
   }
-  const { response, matched } = runPlan(ds, plan, opts, started);
+  const { response, matched } = runPlan(ds, plan, opts, started, earlyStop);
   return { response, matched, unknownFields };
 }
 
 /** Runs an already lowered EQL plan and shapes the response. */
 export function runEqlPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions = {}, started = performance.now()): EqlResponse {
-  return runPlan(ds, plan, opts, started).response;
+  return runPlan(ds, plan, opts, started, true).response;
 }
 
 /** Fields of a plan (not optional `?x`, not lambda variables) that no segment, alias or mapping knows. */
@@ -119,9 +124,11 @@ export function eqlUnknownFields(ds: Dataset, plan: QueryPlan): UnknownField[] {
   return out;
 }
 
-function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number): { response: EqlResponse; matched: number } {
+function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number, earlyStop: boolean): { response: EqlResponse; matched: number } {
   const size = Math.max(0, Math.floor(opts.size ?? 10));
-  const stream = executePlan(ds, plan, eqlExecContext(ds, { ...opts, size }));
+  const ctx = eqlExecContext(ds, { ...opts, size });
+  if (!earlyStop) delete ctx.size;
+  const stream = executePlan(ds, plan, ctx);
   const fromEnd = lastLimit(plan) === "tail";
   const hits = shape(ds, stream, size, fromEnd, opts.indexName);
   const matched = stream.kind === "events" ? stream.events.length : stream.kind === "sequences" ? stream.sequences.length : stream.rows.length;

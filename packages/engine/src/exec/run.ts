@@ -36,8 +36,9 @@ export interface ExecContext {
   /** EQL `max_samples_per_key` (default 1). */
   maxSamplesPerKey?: number;
   /**
-   * EQL `size`: the most events/sequences a query returns. Sequence matching honours it as
-   * Elasticsearch does (the first `size` matches, or the last with `tail`).
+   * EQL `size`: the most events/sequences a query returns. Executors may stop early once the
+   * first `size` results are certain (a sequence query whose only pipes are `head`); the caller
+   * still cuts the stream to `size` (keeping the last ones after a `tail`).
    */
   size?: number;
 }

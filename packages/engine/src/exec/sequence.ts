@@ -263,7 +263,14 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
 
   const batchMask = BATCH_ROWS - 1;
   const nullKey = NULL_KEY;
+  // Sequences complete in the order they are returned (by last event), so with only `head` pipes
+  // the first `limit` completions are final: stop once they are in.
+  const onlyHeads = state.plan.pipes.every((p) => p.kind === "head" && p.while === undefined);
+  let limit = onlyHeads && state.ctx.size !== undefined ? state.ctx.size : Infinity;
+  for (const p of state.plan.pipes) if (p.kind === "head") limit = Math.min(limit, p.n);
+  if (!onlyHeads) limit = Infinity;
   for (let i = 0; i < list.length; i++) {
+    if (completed.length >= limit) break;
     if ((i & batchMask) === 0) checkCancelled(state.ctx.cancel);
     const s = list.seg[i]!;
     const r = list.row[i]!;

@@ -1,0 +1,33 @@
+/**
+ * Sequence early stop: with only `head` pipes (or a `size`), matching stops once the first results
+ * are certain; the answer must equal the one computed without stopping (Endgame data, where
+ * `sequence by unique_pid [process] [file]` has many matches).
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Dataset, ingestBytes } from "../../src/index.ts";
+import { runEql, runEqlDetailed, type EqlOptions, type EqlResponse } from "../../src/api/eql.ts";
+
+const ds = new Dataset();
+ingestBytes(ds, "events.ndjson", readFileSync(new URL("../../../../../shared/conformance/eql-endgame/events.ndjson", import.meta.url)));
+const opts: EqlOptions = { eventCategoryField: "event_type", timestampField: "timestamp", tiebreakerField: "serial_event_id" };
+
+const ids = (r: EqlResponse): number[][] => r.hits.sequences!.map((s) => s.events.map((e) => ("_source" in e ? (e._source.serial_event_id as number) : -1)));
+
+describe("sequence early stop", () => {
+  for (const [query, size] of [
+    ["sequence by unique_pid [process where true] [file where true]", 1],
+    ["sequence by unique_pid [process where true] [file where true] | head 2", 10],
+    ["sequence by unique_pid [any where true] [any where true] [any where true]", 5],
+  ] as const) {
+    it(`${query} (size ${size}) equals the full run's first results`, () => {
+      const early = runEql(ds, query, { ...opts, size });
+      const full = runEqlDetailed(ds, query, { ...opts, size });
+      expect(ids(early)).toEqual(ids(full.response));
+      // The full run counts every match (after the query's own pipes); the early one stopped at the cap.
+      const cap = query.includes("| head") ? Number(query.split("| head ")[1]) : size;
+      expect(ids(early)).toHaveLength(Math.min(cap, size));
+      if (!query.includes("| head")) expect(full.matched).toBeGreaterThan(size);
+    });
+  }
+});
