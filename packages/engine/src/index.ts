@@ -57,3 +57,4 @@ export { applyMapping, parseMapping } from "./exec/mapping.ts";
 export type { MappingSummary, ApplyMappingOptions } from "./exec/mapping.ts";
 export { ViewsService, viewsOf } from "./views/service.ts";
 export type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest, TimeBounds, ViewsHost } from "./views/service.ts";
+export { removeLookup } from "./api/spl.ts";

@@ -17,7 +17,7 @@ import { runSplPlan } from "../exec/spl/run.ts";
 import "../exec/spl/register.ts";
 import { fieldsOf } from "../exec/spl/table.ts";
 
-export { registerLookup, lookupNames } from "../exec/spl/lookups.ts";
+export { registerLookup, removeLookup, lookupNames } from "../exec/spl/lookups.ts";
 export { parseSpl } from "../lang/spl/parse.ts";
 export type { ParsedSpl, SplParseOptions, SplStage } from "../lang/spl/parse.ts";
 export { SPL_COMMANDS, splCommand } from "../lang/spl/registry.ts";

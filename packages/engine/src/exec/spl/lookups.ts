@@ -62,6 +62,11 @@ export function registerLookup(ds: Dataset, name: string, csvText: string): Look
   return table;
 }
 
+/** Removes a registered lookup table; true when it was there. */
+export function removeLookup(ds: Dataset, name: string): boolean {
+  return TABLES.get(ds)?.delete(name.replace(/\.csv$/i, "")) ?? false;
+}
+
 /** The lookup table registered as `name` (with or without `.csv`), or undefined. */
 export function getLookup(ds: Dataset, name: string): LookupTable | undefined {
   return TABLES.get(ds)?.get(name.replace(/\.csv$/i, ""));
