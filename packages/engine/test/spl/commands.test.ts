@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { executePlan, parseSpl, registerLookup, runSpl, type SplResult } from "../../src/index.ts";
+import { executePlan, parseSpl, registerLookup, removeLookup, runSpl, type SplResult } from "../../src/index.ts";
 import { fixture, webFixture } from "./fixture.ts";
 
 /** Each SPL command on hand-built data, with answers counted by hand from `webFixture()`. */
@@ -270,6 +270,8 @@ describe("lookups, spath, transaction, metadata, tstats", () => {
     ]);
     expect(runSpl(d, "| inputlookup assets.csv | search owner=kevin").results).toEqual([{ ip: "10.0.2.109", nt_host: "wrk-klagerf", owner: "kevin" }]);
     expect(() => runSpl(d, "| inputlookup nope")).toThrow(/not loaded/);
+    expect(removeLookup(d, "assets.csv")).toBe(true);
+    expect(() => runSpl(d, "| inputlookup assets")).toThrow(/not loaded/);
   });
   it("spath extracts JSON fields and paths", () => {
     const d = fixture([{ time: "2017-08-23T10:00:00Z", raw: '{"user":{"name":"kevin","groups":["a","b"]},"n":3}', fields: {} }]);
