@@ -56,7 +56,7 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     const bits = new Uint32Array(seg.rowCount);
     preds.forEach((p, i) => {
       const m = evalMask(fctx, seg, p);
-      const bit = 1 << i;
+      const bit = 2 ** i;
       for (let r = lo; r < hi; r++) if (m[r] === T) bits[r]! |= bit;
     });
     const keep = rowFilter?.(seg as Segment) ?? null;
@@ -91,8 +91,17 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     if (s.missing) missing.push({ stage: s, gap: seen });
     else seen++;
   }
-  const preds = [...positive.map((s) => s.where), ...missing.map((m) => m.stage.where), ...(source.until ? [source.until.where] : [])];
-  if (preds.length > 32) throw new ExecError("a sequence has at most 32 stages (runs, missing events and until included)");
+  // One bit per distinct predicate: the copies `runs=N` makes share theirs, so long runs stay cheap.
+  const preds: Expr[] = [];
+  const bitOf = (e: Expr): number => {
+    let i = preds.indexOf(e);
+    if (i < 0) i = preds.push(e) - 1;
+    return 2 ** i;
+  };
+  const stageBit = positive.map((s) => bitOf(s.where));
+  const missBit = missing.map((m) => bitOf(m.stage.where));
+  const untilBit = source.until ? bitOf(source.until.where) : 0;
+  if (preds.length > 32) throw new ExecError("a sequence has at most 32 different stage queries (missing events and until included)");
   const { list, bits } = stageMasks(state, preds);
   const ds = state.ds;
   const interner = new KeyInterner();
@@ -101,7 +110,6 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const missKeyFns = missing.map((m) => keyFunction(ds, m.stage.keys, interner, state.ctx.eval, nullKeys));
   const untilKey = source.until ? keyFunction(ds, source.until.keys, interner, state.ctx.eval, nullKeys) : null;
   const nPos = positive.length;
-  const untilBit = source.until ? 1 << (nPos + missing.length) : 0;
   // Timestamps of the candidates, gathered once: maxspan and missing-event checks read them often.
   const candTs = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
@@ -117,7 +125,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   for (let i = 0; missing.length && i < list.length; i++) {
     const b = bits[list.seg[i]!]![list.row[i]!]!;
     for (let m = 0; m < missing.length; m++) {
-      if (!(b & (1 << (nPos + m)))) continue;
+      if (!(b & missBit[m]!)) continue;
       forEachKey(missKeyFns[m]!(list.seg[i]!, list.row[i]!), (k) => {
         let arr = missIndex[m]!.get(k);
         if (!arr) missIndex[m]!.set(k, (arr = []));
@@ -276,7 +284,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     const r = list.row[i]!;
     const b = bits[s]![r]!;
     for (let st = nPos - 1; st >= 0; st--) {
-      if (!(b & (1 << st))) continue;
+      if (!(b & stageBit[st]!)) continue;
       const keys = keyFns[st]!(s, r);
       if (interner.size > pendingCap) growPending();
       if (typeof keys === "number") {

@@ -31,3 +31,23 @@ describe("sequence early stop", () => {
     });
   }
 });
+
+describe("long runs", () => {
+  it("matches `with runs=60` (real detection rules use runs up to 60)", () => {
+    const d = new Dataset();
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++) lines.push(JSON.stringify({ "@timestamp": i, event: { category: i % 2 ? "authentication" : "process" }, user: i % 3 === 0 ? "bob" : "eve", n: i }));
+    ingestBytes(d, "runs.ndjson", new TextEncoder().encode(lines.join("\n")));
+    const r = runEql(d, "sequence by user [authentication where true] with runs=60", { size: 3 });
+    // eve's authentications are n = 6k+1 and 6k+5; each sequence is 60 of them in a row, one starting at each.
+    const spans = r.hits.sequences!.map((s) => {
+      const n = s.events.map((e) => ("_source" in e ? (e._source.n as number) : -1));
+      return [s.join_keys[0], n.length, n[0], n[59]];
+    });
+    expect(spans).toEqual([
+      ["eve", 60, 1, 179],
+      ["eve", 60, 5, 181],
+      ["eve", 60, 7, 185],
+    ]);
+  });
+});
