@@ -7,7 +7,7 @@
  * but never change its answer. Field names resolve per segment, as `columnOf` does locally: a
  * stored column first, then the segment's alias.
  */
-import { assertNever, type Expr, type QueryPlan, type Source, type TimeRange } from "@quarry/engine";
+import { assertNever, type Expr, type FieldType, type QueryPlan, type Source, type TimeRange } from "@quarry/engine";
 import type { ChType, DatasetInfo } from "./layout.ts";
 import { ident, literal } from "./sql.ts";
 
@@ -22,8 +22,14 @@ export interface Pred {
 /** What the compiler needs to know about the dataset. */
 export interface CompileContext {
   info: DatasetInfo;
-  /** Fields with a declared type (mapping: ip, date, version…): compared by type locally, so not pushed down. */
-  typedFields?: ReadonlySet<string>;
+  /**
+   * Field types a mapping declared. Keyword fields compare as text and numeric fields stored as
+   * numbers compare as numbers, as the SQL does; other types (ip, date, version, boolean, numbers
+   * stored as text) compare by type locally, so they are not pushed down.
+   */
+  fieldTypes?: ReadonlyMap<string, FieldType>;
+  /** Names a mapping aliases or gives a null_value: resolved only after the fetch, so not pushed down. */
+  mappedNames?: ReadonlySet<string>;
   /**
    * A field no segment stores is NULL on every event. Not so when a mapping applied after the
    * fetch may still alias it: then such a field has no SQL form.
@@ -42,7 +48,9 @@ const ASCII = /^[\x20-\x7e]*$/;
 
 /** The SQL value of a field, resolved per segment (stored column, else alias), or null when it cannot be expressed. */
 export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
-  if (ctx.typedFields?.has(name)) return null;
+  if (ctx.mappedNames?.has(name)) return null;
+  const declared = ctx.fieldTypes?.get(name);
+  if (declared !== undefined && declared !== "string" && declared !== "number") return null;
   const groups = new Map<string, number[]>();
   const holders = new Map<string, number>();
   for (const seg of ctx.info.segments) {
@@ -70,6 +78,7 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
   }
   const type = parts[0]!.col.type;
   if (parts.some((p) => p.col.type !== type)) return null;
+  if (declared === "number" && type !== "Nullable(Float64)") return null;
   const empty = type === "Array(String)" ? "emptyArrayString()" : "NULL";
   if (parts.length === 1 && parts[0]!.all) return parts[0]!.col;
   const branches = parts.map((p) => `_segment IN (${p.ids.map((i) => literal(i)).join(", ")}), ${p.col.sql}`);

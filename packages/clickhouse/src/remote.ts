@@ -15,6 +15,7 @@ import {
   runSpl,
   type EqlOptions,
   type EqlResponse,
+  type FieldType,
   type QueryPlan,
   type SplOptions,
   type SplResult,
@@ -51,8 +52,8 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
   try {
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
     const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-    const typed = typedFields(opts.mappings);
-    const pred = planPredicate(plan, { info, typedFields: typed, mappedAliases: (opts.mappings ?? []).length > 0 });
+    const facts = mappingFacts(opts.mappings);
+    const pred = planPredicate(plan, { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 });
     const sql = selectSql(info, target.dataset, pred);
     opts.onSql?.(sql, pred, "events");
     const rows = await conn.rows(sql, req);
@@ -64,19 +65,25 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
   }
 }
 
-/** Field names a mapping declares with a type, found by applying it to an empty dataset. */
-function typedFields(mappings: RemoteOptions["mappings"]): Set<string> {
-  const out = new Set<string>();
+/** What the mappings declare (types, aliases, null values), read by applying them to an empty dataset. */
+function mappingFacts(mappings: RemoteOptions["mappings"]): { fieldTypes: Map<string, FieldType>; mappedNames: Set<string> } {
+  const fieldTypes = new Map<string, FieldType>();
+  const mappedNames = new Set<string>();
   for (const m of mappings ?? []) {
-    const ds = new Dataset();
     try {
-      applyMapping(ds, m.text, m.index === undefined ? {} : { index: m.index });
+      const summary = applyMapping(new Dataset(), m.text, m.index === undefined ? {} : { index: m.index });
+      for (const [name, t] of Object.entries(summary.types)) {
+        // The same name typed differently by two indices: compare by neither.
+        const seen = fieldTypes.get(name);
+        fieldTypes.set(name, seen === undefined || seen === t ? t : "mixed");
+      }
+      for (const [alias, target] of Object.entries(summary.aliases)) mappedNames.add(alias).add(target);
+      for (const name of Object.keys(summary.nullValues)) mappedNames.add(name);
     } catch {
       // A bad mapping is reported by the local apply after the fetch.
     }
-    for (const name of ds.fieldTypes.keys()) out.add(name);
   }
-  return out;
+  return { fieldTypes, mappedNames };
 }
 
 /** Runs EQL on a ClickHouse dataset; the response equals `runEql` on the same files loaded locally. */
