@@ -135,7 +135,7 @@ export type Pipe =
   | { kind: "stats"; aggregations: Aggregation[]; by: string[]; mode: "stats" | "eventstats" | "streamstats" }
   | { kind: "timechart"; spanMs: number | null; aggregations: Aggregation[]; by: string | null; limit: number; useOther: boolean; useNull?: boolean }
   | { kind: "chart"; aggregations: Aggregation[]; over: string; by: string | null; limit: number; useOther: boolean; useNull?: boolean }
-  | { kind: "top" | "rare"; fields: string[]; by: string[]; limit: number; showPercent: boolean; showCount: boolean }
+  | { kind: "top" | "rare"; fields: string[]; by: string[]; limit: number; showPercent: boolean; showCount: boolean; countField?: string; percentField?: string }
   | { kind: "dedup"; fields: string[]; keepEmpty: boolean; consecutive: boolean }
   | { kind: "fields"; mode: "keep" | "remove"; patterns: string[] }
   | { kind: "table"; patterns: string[] }
@@ -145,7 +145,7 @@ export type Pipe =
   | { kind: "bin"; field: string; spanMs: number | null; span: number | null; bins: number | null; as: string }
   | { kind: "untable"; rowField: string; columnField: string; valueField: string }
   | { kind: "xyseries"; rowField: string; columnField: string; valueFields: string[] }
-  | { kind: "addtotals"; row: boolean; col: boolean; fieldname: string; fields: string[] }
+  | { kind: "addtotals"; row: boolean; col: boolean; fieldname: string; fields: string[]; labelField?: string; label?: string }
   | { kind: "fillnull"; value: string; fields: string[] }
   | { kind: "mvexpand"; field: string; limit: number | null }
   | { kind: "makemv"; field: string; delim: string | null; tokenizer: string | null }
