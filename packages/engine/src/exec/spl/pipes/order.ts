@@ -95,6 +95,8 @@ export function runTop(table: Table, p: Extract<Pipe, { kind: "top" | "rare" }>)
       }
     }
   });
+  const countName = p.countField ?? "count";
+  const percentName = p.percentField ?? "percent";
   const rows: Row[] = [];
   for (const g of groups.values()) {
     const list = [...g.combos.values()].sort((a, b) => (p.kind === "top" ? b.count - a.count : a.count - b.count) || a.first - b.first);
@@ -102,10 +104,10 @@ export function runTop(table: Table, p: Extract<Pipe, { kind: "top" | "rare" }>)
       const row: Row = {};
       p.by.forEach((f, i) => (row[f] = g.by[i]!));
       p.fields.forEach((f, i) => (row[f] = c.key[i]!));
-      if (p.showCount) row.count = c.count;
-      if (p.showPercent) row.percent = Math.round((c.count / g.total) * 100 * 1e6) / 1e6;
+      if (p.showCount) row[countName] = c.count;
+      if (p.showPercent) row[percentName] = Math.round((c.count / g.total) * 100 * 1e6) / 1e6;
       rows.push(row);
     }
   }
-  return { rows, fields: [...p.by, ...p.fields, ...(p.showCount ? ["count"] : []), ...(p.showPercent ? ["percent"] : [])] };
+  return { rows, fields: [...p.by, ...p.fields, ...(p.showCount ? [countName] : []), ...(p.showPercent ? [percentName] : [])] };
 }

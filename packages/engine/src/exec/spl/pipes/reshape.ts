@@ -63,6 +63,7 @@ export function runAddtotals(table: Table, p: Extract<Pipe, { kind: "addtotals" 
     return any ? { ...r, [p.fieldname]: sum } : { ...r };
   });
   const fields = p.row && !all.includes(p.fieldname) ? [...all, p.fieldname] : [...all];
+  if (p.col && p.labelField && !fields.includes(p.labelField)) fields.push(p.labelField);
   if (p.col) {
     const total: Row = {};
     for (const f of fields) {
@@ -78,6 +79,7 @@ export function runAddtotals(table: Table, p: Extract<Pipe, { kind: "addtotals" 
       }
       if (any) total[f] = sum;
     }
+    if (p.labelField) total[p.labelField] = p.label ?? "Total";
     rows.push(total);
   }
   return { ...table, rows, fields };

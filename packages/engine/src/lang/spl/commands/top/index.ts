@@ -27,7 +27,7 @@ export function topLike(kind: "top" | "rare"): SplCommand {
       for (const [k, v] of cur.options(OPTS)) o.set(k, v);
       if (fields.length === 0) throw cur.error(`${kind} needs a field`);
       if (!cur.atEnd()) throw cur.error(`unexpected "${cur.peek()}"`);
-      rejectOptions(o, ["countfield", "percentfield", "useother", "otherstr"]);
+      rejectOptions(o, ["useother", "otherstr"]);
       if (o.has("limit")) limit = parseInt10(o.get("limit")!, "limit");
       return pipe({
         kind,
@@ -36,6 +36,8 @@ export function topLike(kind: "top" | "rare"): SplCommand {
         limit,
         showPercent: o.has("showperc") ? parseBool(o.get("showperc")!) : true,
         showCount: o.has("showcount") ? parseBool(o.get("showcount")!) : true,
+        ...(o.has("countfield") ? { countField: o.get("countfield")!.value } : {}),
+        ...(o.has("percentfield") ? { percentField: o.get("percentfield")!.value } : {}),
       });
     },
   };
