@@ -197,6 +197,7 @@ describe("ordering and selection", () => {
       { sourcetype: "fw", count: 3, percent: 37.5 },
     ]);
     expect(rows("* | rare limit=1 host")).toEqual([{ host: "mercury", count: 2, percent: 25 }]);
+    expect(q("* | rare limit=1 countfield=n percentfield=p host").results).toEqual([{ host: "mercury", n: 2, p: 25 }]);
     expect(rows("sourcetype=web | top limit=1 status by host")).toEqual([
       { host: "mercury", status: 200, count: 2, percent: 100 },
       { host: "venus", status: 500, count: 1, percent: 100 / 3 },
@@ -224,6 +225,7 @@ describe("reshaping", () => {
       { host: "venus", status: "500", count: 1 },
     ]);
     expect(rows("sourcetype=web | stats count by host | addtotals col=t row=f").at(-1)).toEqual({ count: 5 });
+    expect(rows('sourcetype=web | stats count by host | addtotals col=t row=f labelfield=host label="All hosts"').at(-1)).toEqual({ host: "All hosts", count: 5 });
   });
   it("foreach with <<FIELD>> and <<MATCHSTR>>", () => {
     const r = q("sourcetype=web | stats sum(bytes) as b_sum max(bytes) as b_max by host | foreach b_* [eval kb_<<MATCHSTR>>='<<FIELD>>'/10]");

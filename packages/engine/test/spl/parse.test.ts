@@ -47,7 +47,7 @@ describe("positioned errors", () => {
     for (const [q, opt] of [
       ["* | streamstats window=5 count", "window"],
       ["* | timechart cont=f count", "cont"],
-      ["* | top countfield=n host", "countfield"],
+      ["* | top useother=t host", "useother"],
       ["* | transaction host maxpause=5m", "maxpause"],
       ["* | dedup host keepevents=t", "keepevents"],
     ] as const) {
