@@ -134,3 +134,26 @@ test("a shared URL reopens the views: the tree of wrk-btun and the pivot trail; 
   await expect(page.getByTestId("views-dock")).toContainText('views: bad tab "graph"');
   await expect(page.getByTestId("views-dock")).toHaveAttribute("data-tab", "");
 });
+
+test("two-field Sankey: stream:tcp sources of the C2 match the generator's counts; clicking a node pivots", async ({ investigation, page }) => {
+  const views = new Views(page);
+  const c2 = manifest.groundTruth.c2;
+  await investigation.open("/?sample=1");
+  await investigation.waitForLoads();
+  await investigation.runQuery("spl", `sourcetype="stream:tcp" dest_ip="${c2.ip}"`);
+  await views.open("sankey");
+  await page.getByTestId("sankey-mode-fields").click();
+  await page.getByTestId("sankey-use-result").check();
+  for (const [id, field] of [["sankey-source", "src_ip"], ["sankey-target", "dest_ip"]] as const) {
+    await page.getByTestId(id).fill(field);
+    await page.getByTestId(id).press("Enter");
+  }
+  await expect(page.getByTestId("sankey-node").first()).toBeVisible();
+  const links = await views.sankeyLinks();
+  const bySrc = Object.fromEntries(links.map((l) => [l.source, l.count]));
+  expect(links.every((l) => l.target === c2.ip)).toBe(true);
+  expect(bySrc).toEqual(c2.streamTcpBySrc);
+  await investigation.screenshot("views-sankey-fields");
+  await page.locator(`[data-testid="sankey-node"][data-label="${c2.ip}"] rect`).click();
+  await expect(page.getByTestId("pivot-summary")).toHaveAttribute("data-value", c2.ip);
+});
