@@ -48,6 +48,9 @@ test("a reload keeps the loaded datasets (IndexedDB) and the investigation (URL)
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "150");
   await expect(page.getByTestId("result-summary")).toHaveAttribute("data-total", "1");
   await expect(page.getByTestId("share-needs")).toHaveCount(0);
+  // The query history survives the reload too.
+  await page.getByRole("button", { name: "History" }).click();
+  await expect(page.getByTestId("query-history")).toContainText('library where dll.name == "scrobj.dll"');
   // Forgetting the data removes it from the browser too.
   await page.getByRole("button", { name: "Forget all data" }).click();
   await expect(page.getByTestId("dataset-status")).toContainText("No data loaded");

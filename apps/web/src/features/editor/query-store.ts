@@ -22,7 +22,35 @@ export interface QueryState {
 
 export const DEFAULT_TEXT: Record<QueryLanguage, string> = { eql: "any where true", spl: "*" };
 
-export const queryState = createStore<QueryState>({ text: { ...DEFAULT_TEXT }, status: "idle", runs: 0, error: null, ran: null, history: [] });
+const HISTORY_KEY = "quarry.history";
+
+/** The saved history, keeping only well-formed entries. */
+function loadHistory(): QueryState["history"] {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(HISTORY_KEY) ?? "[]");
+    if (!Array.isArray(v)) return [];
+    return v
+      .filter((h): h is QueryState["history"][number] => !!h && (h.lang === "eql" || h.lang === "spl") && typeof h.text === "string" && typeof h.at === "number" && (h.total === null || typeof h.total === "number"))
+      .slice(0, HISTORY);
+  } catch {
+    return [];
+  }
+}
+
+export const queryState = createStore<QueryState>({ text: { ...DEFAULT_TEXT }, status: "idle", runs: 0, error: null, ran: null, history: loadHistory() });
+
+// History survives reloads (this browser only; it is not part of a share URL).
+let savedHistory = queryState.get().history;
+queryState.subscribe(() => {
+  const { history } = queryState.get();
+  if (history === savedHistory) return;
+  savedHistory = history;
+  try {
+    globalThis.localStorage?.setItem(HISTORY_KEY, JSON.stringify(history));
+  } catch {
+    // Storage full or disabled: history stays in memory.
+  }
+});
 
 /** Replaces the current language's query text. */
 export function setQueryText(lang: QueryLanguage, text: string): void {
