@@ -104,11 +104,17 @@ export function processTree(ds: Dataset, scope: ViewScope, opts: ProcessTreeOpti
   starts.sort(byTime);
   const kept = starts.length > max ? starts.slice(0, max) : starts;
   const b: Builder = { nodes: [], byGuid: new Map(), byPid: new Map(), inferredByKey: new Map() };
-  for (const s of kept) addProcess(b, s.seg, s.row);
+  for (let i = 0; i < kept.length; i++) {
+    if (i % 10_000 === 0) scope.cancel?.();
+    addProcess(b, kept[i].seg, kept[i].row);
+  }
   if (attach) {
     const cap = opts.maxAttachments ?? 200;
     others.sort(byTime);
-    for (const o of others) attachEvent(b, o.seg, o.row, o.kind, cap);
+    for (let i = 0; i < others.length; i++) {
+      if (i % 10_000 === 0) scope.cancel?.();
+      attachEvent(b, others[i].seg, others[i].row, others[i].kind, cap);
+    }
   }
   const roots = b.nodes.filter((n) => n.parent === null).map((n) => n.id);
   const omitted = starts.length - kept.length;
