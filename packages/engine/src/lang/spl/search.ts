@@ -1,6 +1,7 @@
 import { QueryError, type Span } from "../errors.ts";
 import type { Expr, TimeRange } from "../plan.ts";
 import { Cursor } from "./cursor.ts";
+import { splFunctionName } from "./expr.ts";
 import { resolveTimeModifier } from "./time.ts";
 
 /** Context the search language needs to lower time modifiers. */
@@ -200,6 +201,8 @@ class SearchParser {
   /** Case-insensitive equality or wildcard match of a field against a search value. */
   private match(field: string, value: string): Expr {
     const target = fieldRef(field);
+    // field=10.0.0.0/8 matches addresses in the block, as Splunk's search does.
+    if (/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value)) return { kind: "call", name: splFunctionName("cidrmatch"), args: [{ kind: "literal", value }, target] };
     // SPL has only the `*` wildcard: backslashes and `?` are literal, so escape them for the matcher.
     if (value.includes("*")) return { kind: "wildcard", target, patterns: [value.replace(/[\\?]/g, "\\$&")], caseInsensitive: true };
     return { kind: "compare", op: "==", left: target, right: { kind: "literal", value }, caseInsensitive: true };
