@@ -23,6 +23,11 @@ describe("search", () => {
     // NOT user=alice keeps the 2 events without a user too.
     expect(rows("NOT user=alice").length).toBe(6);
   });
+  it("field=CIDR matches addresses in the block", () => {
+    expect(rows("src=10.0.2.0/24").length).toBe(3);
+    expect(rows("src=10.0.2.107/32").length).toBe(2);
+    expect(rows("dest!=45.77.0.0/16").length).toBe(1);
+  });
   it("OR binds tighter than the implicit AND; parentheses; IN", () => {
     expect(rows("sourcetype=web host=venus OR host=mercury").length).toBe(5);
     expect(rows("(host=venus status=200) OR dest_port=53").length).toBe(2);
