@@ -25,6 +25,14 @@ function sumBytes(e: ParsedEvent, a: string, b: string): void {
   if (x !== null || y !== null) e.fields.bytes = (x ?? 0) + (y ?? 0);
 }
 
+/** ECS event.category of the Zeek logs that have one (so EQL's `network where` sees them). */
+const ZEEK_CATEGORY: Record<string, string> = Object.fromEntries([
+  ...["conn", "dns", "http", "ssl", "ftp", "smtp", "ssh", "rdp", "smb_files", "smb_mapping", "dce_rpc", "kerberos", "ntlm",
+    "ntp", "snmp", "dhcp", "quic", "modbus", "rfb", "ldap", "ldap_search", "sip", "socks", "tunnel", "irc", "mysql",
+    "radius", "dnp3", "weird", "dpd", "notice"].map((p) => [p, "network"]),
+  ...["files", "pe", "x509", "ocsp"].map((p) => [p, "file"]),
+]);
+
 /**
  * Zeek (`bro:*`, TSV or JSON): `id.orig_h`… stay; CIM and ECS names are aliases. CIM bytes_out is
  * what the originator sent (orig_bytes), bytes_in what it received (resp_bytes).
@@ -81,6 +89,8 @@ registerNormalizer({
   },
   derive(e) {
     sumBytes(e, "orig_bytes", "resp_bytes");
+    const category = ZEEK_CATEGORY[e.sourcetype.slice(4)];
+    if (category) e.fields["event.category"] = category;
   },
 });
 
@@ -141,6 +151,7 @@ registerNormalizer({
   derive(e) {
     const f = e.fields;
     sumBytes(e, "flow.bytes_toserver", "flow.bytes_toclient");
+    f["event.category"] = f.event_type === "alert" ? ["network", "intrusion_detection"] : "network";
     const subject = text(f["tls.subject"]);
     if (subject) {
       const cn = commonName(subject);
@@ -174,6 +185,7 @@ registerNormalizer({
   derive(e) {
     const f = e.fields;
     if (f.bytes === undefined) sumBytes(e, "bytes_in", "bytes_out");
+    f["event.category"] = "network";
   },
 });
 
@@ -230,6 +242,7 @@ registerNormalizer({
   derive(e) {
     const vendor = text(e.fields.vendor_action);
     if (vendor) e.fields.action = panAction(vendor);
+    e.fields["event.category"] = e.sourcetype === "pan:threat" ? ["network", "intrusion_detection"] : "network";
   },
 });
 
@@ -253,5 +266,8 @@ registerNormalizer({
     "http.response.body.bytes": "bytes",
     "http.version": "version",
     "user.name": "user",
+  },
+  derive(e) {
+    e.fields["event.category"] = "web";
   },
 });

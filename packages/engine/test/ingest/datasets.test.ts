@@ -280,3 +280,19 @@ describe("zeek-wrccdc2018: gzip'd TSV and JSON, the same records", () => {
     expect(counts(column(a.ds, "user"))).toEqual(counts(column(b.ds, "user")));
   });
 });
+
+describe("ECS event.category on network logs", () => {
+  it("Zeek, Suricata, PAN-OS and access logs carry a category EQL can select on", () => {
+    const { ds } = load(
+      "zeek-btest-baselines/opt.basic__conn.log",
+      "suricata-eve-beats-testdata/eve-small.log",
+      "pan-traffic-beats-testdata/traffic_subset.log",
+      "apache-access/evtx-attack-samples_tomcat_webshell_access_log.txt",
+    );
+    expect(counts(column(ds, "event.category", "bro:conn"))).toEqual({ network: 34 });
+    expect(counts(column(ds, "event.category", "pan:traffic"))).toEqual({ network: 14 });
+    expect(counts(column(ds, "event.category", "access_common"))).toEqual({ web: 2661 });
+    const eve = counts(column(ds, "event.category", "suricata"));
+    expect(eve).toEqual({ network: 7, "network,intrusion_detection": 1 });
+  });
+});
