@@ -12,3 +12,5 @@ export type { Pred, CompileContext } from "./compile.ts";
 export { rebuildDataset } from "./rebuild.ts";
 export { runEqlRemote, runSplRemote, fetchForPlan, selectSql } from "./remote.ts";
 export type { RemoteOptions } from "./remote.ts";
+export { listDatasets } from "./layout.ts";
+export { clickhouseProxy } from "./proxy.ts";

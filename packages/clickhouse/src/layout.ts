@@ -144,3 +144,16 @@ export async function readInfo(conn: Connection, dataset: string, opts: { mustEx
   for (const r of await conn.rows<FieldColumn>(`SELECT name, col, type FROM ${ident(t.fields)}`, req)) fields.set(r.name, r);
   return { loads, segments, fields };
 }
+
+/** Every dataset on the server with its committed file and event counts. */
+export async function listDatasets(conn: Connection, opts: { signal?: AbortSignal } = {}): Promise<Array<{ dataset: string; files: number; events: number }>> {
+  const req = opts.signal ? { signal: opts.signal } : {};
+  const names = await conn.rows<{ name: string }>(`SELECT name FROM system.tables WHERE database = currentDatabase() AND match(name, '^quarry_[A-Za-z][A-Za-z0-9_]*_loads$') ORDER BY name`, req);
+  const out: Array<{ dataset: string; files: number; events: number }> = [];
+  for (const { name } of names) {
+    const dataset = name.slice("quarry_".length, -"_loads".length);
+    const rows = await conn.rows<{ files: string; events: string }>(`SELECT count() AS files, sum(events) AS events FROM ${ident(tables(dataset).loads)}`, req);
+    out.push({ dataset, files: Number(rows[0]?.files ?? 0), events: Number(rows[0]?.events ?? 0) });
+  }
+  return out;
+}

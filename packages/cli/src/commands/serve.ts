@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { clickhouseProxy } from "@quarry/clickhouse";
 import type { Command } from "../command.ts";
 import { flag, parseArgs, UsageError } from "../command.ts";
 
@@ -128,15 +129,16 @@ export function findAppRoot(from = dirname(fileURLToPath(import.meta.url))): str
 export const serveCommand: Command = {
   name: "serve",
   summary: "serve the web app (apps/web/dist) on a local URL",
-  usage: `quarry serve [--port N] [--host 127.0.0.1] [--root DIR] [--open-sample]
+  usage: `quarry serve [--port N] [--host 127.0.0.1] [--root DIR] [--open-sample] [--clickhouse URL]
 
 Serves the built web app with its Content-Security-Policy and prints the URL.
 --port N       port to listen on (default 4173; 0 picks a free port)
 --host H       address to bind (default 127.0.0.1)
 --root DIR     the built app (default: apps/web/dist of this checkout)
---open-sample  print a URL that loads the sample dataset on first start`,
+--open-sample  print a URL that loads the sample dataset on first start
+--clickhouse URL  answer /api/clickhouse/* (datasets, eql, spl, cancel) from that ClickHouse server`,
   async run(args) {
-    const p = parseArgs(args, ["open-sample"], ["port", "host", "root"]);
+    const p = parseArgs(args, ["open-sample"], ["port", "host", "root", "clickhouse"]);
     if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
     const portText = flag(p, "port") ?? "4173";
     const port = Number(portText);
@@ -147,7 +149,8 @@ Serves the built web app with its Content-Security-Policy and prints the URL.
       process.stderr.write(`quarry serve: the web app is not built (no index.html in ${root ?? "apps/web/dist"}); run "pnpm build" first\n`);
       return 1;
     }
-    const server = createQuarryServer([...extraHandlers, staticHandler(root)]);
+    const clickhouse = flag(p, "clickhouse");
+    const server = createQuarryServer([...extraHandlers, ...(clickhouse ? [clickhouseProxy(clickhouse.replace(/\/+$/, ""))] : []), staticHandler(root)]);
     await new Promise<void>((ok, fail) => {
       server.once("error", fail);
       server.listen(port, host, () => ok());
