@@ -29,6 +29,8 @@ test("the editor completes field names from the loaded data; help overlay and li
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("help-overlay")).toHaveCount(0);
 
+  await page.keyboard.press("/");
+  expect(await page.evaluate(() => !!document.activeElement?.closest(".query-editor"))).toBe(true);
   await page.getByTitle("Switch theme").click();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   await investigation.runQuery("eql", 'any where process.name == "regsvr32.exe"');

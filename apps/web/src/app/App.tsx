@@ -16,6 +16,7 @@ import { AnalystViews } from "../features/pivots/AnalystViews.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
 import { ShareSync } from "./ShareSync.tsx";
+import { PanelBoundary } from "./PanelBoundary.tsx";
 import { investigation, viewOf } from "./investigation.ts";
 import { applyTheme, settings } from "./settings.ts";
 import { useStore } from "./store.ts";
@@ -45,6 +46,14 @@ export function App() {
       const t = e.target as HTMLElement | null;
       const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
       if (e.key === "?" && !typing) setHelp((h) => !h);
+      if (e.key === "/" && !typing) {
+        // "/" jumps to the query editor, as in most log tools.
+        const input = document.querySelector<HTMLElement>(".query-editor textarea");
+        if (input) {
+          e.preventDefault();
+          input.focus();
+        }
+      }
       if (e.key === "Escape") setHelp(false);
     };
     window.addEventListener("keydown", onKey);
@@ -74,22 +83,22 @@ export function App() {
       <ShareSync queue={queue} status={status.data} />
       <div className="app-workspace">
         <aside className="app-sidebar">
-          <DatasetsPanel queue={queue} />
-          {hasData && inv.result?.kind !== "table" && <FieldsPanel view={view} onValue={onValue} columns={columns} />}
+          <PanelBoundary name="datasets"><DatasetsPanel queue={queue} /></PanelBoundary>
+          {hasData && inv.result?.kind !== "table" && <PanelBoundary name="fields"><FieldsPanel view={view} onValue={onValue} columns={columns} /></PanelBoundary>}
         </aside>
         <main className="app-main">
           {hasData ? (
             <>
-              <QueryBar latest={status.data?.latest ?? null} />
+              <PanelBoundary name="query"><QueryBar latest={status.data?.latest ?? null} /></PanelBoundary>
               {inv.result?.kind === "table" ? (
-                <StatsPanel result={inv.result} />
+                <PanelBoundary name="results"><StatsPanel result={inv.result} /></PanelBoundary>
               ) : (
                 <>
-                  <Timechart view={view} fields={status.data?.fields ?? []} />
-                  {inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} columns={columns} />}
+                  <PanelBoundary name="timeline"><Timechart view={view} fields={status.data?.fields ?? []} /></PanelBoundary>
+                  <PanelBoundary name="events">{inv.result?.kind === "sequences" ? <SequencesPanel result={inv.result} /> : <EventsTable view={view} columns={columns} />}</PanelBoundary>
                 </>
               )}
-              <AnalystViews fields={status.data?.fields ?? []} />
+              <PanelBoundary name="analyst views"><AnalystViews fields={status.data?.fields ?? []} /></PanelBoundary>
             </>
           ) : (
             <section className="panel welcome">

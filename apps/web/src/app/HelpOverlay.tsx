@@ -1,7 +1,10 @@
 const SHORTCUTS: Array<[string, string]> = [
   ["Ctrl/⌘ + Enter", "Run the query"],
+  ["/", "Jump to the query editor"],
   ["?", "Show or hide this help"],
-  ["Esc", "Close overlays and expanded events"],
+  ["Esc", "Close overlays, suggestions and expanded events"],
+  ["Ctrl + Space", "Suggest fields, values, functions, commands"],
+  ["Drag on the timeline", "Narrow the time range"],
   ["Drop files anywhere", "Load them (parsed in this tab, never uploaded)"],
 ];
 
