@@ -130,7 +130,7 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
 }
 
 /** A compiled Lucene regex, or an EvalError naming the bad pattern (reported as a query error). */
-function checkedRegex(p: string, ci: boolean): RegExp {
+function checkedRegex(p: string, ci: boolean): { test(text: string): boolean } {
   try {
     return luceneRegExp(p, ci);
   } catch (e) {

@@ -4,7 +4,10 @@
  * search terms. Compiled patterns are cached by source text.
  */
 
+import { NfaMatcher } from "./nfa.ts";
+
 const cache = new Map<string, RegExp>();
+const nfaCache = new Map<string, NfaMatcher>();
 
 function cached(key: string, build: () => RegExp): RegExp {
   let re = cache.get(key);
@@ -37,13 +40,25 @@ export function wildcardRegExp(pattern: string, caseInsensitive: boolean): RegEx
 }
 
 /**
- * A whole-value matcher for a Lucene regular expression. Lucene differs from JavaScript: it is
+ * A whole-value matcher for a Lucene regular expression (a RegExp, or an automaton for shapes that could backtrack badly). Lucene differs from JavaScript: it is
  * always anchored, `"..."` quotes literals, `@` is any string, `#` the empty language, `<n-m>` a
  * numeric range, and `.` also matches newlines. Throws SyntaxError on a malformed pattern.
  */
-export function luceneRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  return cached(`r${caseInsensitive ? "i" : "s"}${pattern}`, () => {
+export function luceneRegExp(pattern: string, caseInsensitive: boolean): { test(text: string): boolean } {
+  try {
     rejectNestedQuantifiers(pattern);
+  } catch {
+    // Could backtrack exponentially in JavaScript: run it as an automaton, as Lucene does.
+    const key = `n${caseInsensitive ? "i" : "s"}${pattern}`;
+    let m = nfaCache.get(key);
+    if (!m) {
+      if (nfaCache.size > 1000) nfaCache.clear();
+      m = new NfaMatcher(pattern, caseInsensitive);
+      nfaCache.set(key, m);
+    }
+    return m;
+  }
+  return cached(`r${caseInsensitive ? "i" : "s"}${pattern}`, () => {
     let src = "";
     let inClass = false;
     for (let i = 0; i < pattern.length; i++) {
@@ -51,7 +66,8 @@ export function luceneRegExp(pattern: string, caseInsensitive: boolean): RegExp 
       if (c === "\\" && i + 1 < pattern.length) {
         const n = pattern[++i]!;
         // Lucene 9 knows \d \s \w and their negations; any other escaped character is literal.
-        src += /[dDsSwW]/.test(n) ? "\\" + n : escapeRe(n);
+        // "-" too: inside a class an unescaped "-" would make a range (no u flag here, so "\\-" is valid).
+        src += /[dDsSwW]/.test(n) ? "\\" + n : n === "-" ? "\\-" : escapeRe(n);
         continue;
       }
       if (inClass) {
