@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Dataset, ingestBytes } from "../../src/index.ts";
 import { runEql, runEqlDetailed, type EqlOptions, type EqlResponse } from "../../src/api/eql.ts";
+import { CancelledError } from "../../src/exec/cancel.ts";
 
 const ds = new Dataset();
 ingestBytes(ds, "events.ndjson", readFileSync(new URL("../../../../../shared/conformance/eql-endgame/events.ndjson", import.meta.url)));
@@ -49,5 +50,18 @@ describe("long runs", () => {
       ["eve", 60, 5, 181],
       ["eve", 60, 7, 185],
     ]);
+  });
+});
+
+describe("cancellation", () => {
+  it("stops a sequence, a sample and an event query with CancelledError", () => {
+    const token = { cancelled: true };
+    for (const q of [
+      "sequence by unique_pid [process where true] [file where true]",
+      "sample by unique_pid [process where true] [file where true]",
+      "process where process_name : \"*.exe\"",
+    ]) {
+      expect(() => runEql(ds, q, { ...opts, cancel: token })).toThrow(CancelledError);
+    }
   });
 });
