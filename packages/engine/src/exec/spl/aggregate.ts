@@ -2,13 +2,15 @@ import type { Aggregation } from "../../lang/plan.ts";
 import type { Scalar } from "../../store/types.ts";
 import { evalExpr, truth } from "../expr.ts";
 import type { Value } from "../functions/registry.ts";
+import { rowGetter } from "./pipes/basic.ts";
 import type { Row } from "./table.ts";
 import { compareScalarsSpl, fromList, numberOf, textOf, valuesOf } from "./values.ts";
 
 /** The evaluated argument of an aggregation for one row (null argument → null). */
 export function aggInput(agg: Aggregation, row: Row): Value {
   if (!agg.arg) return null;
-  return evalExpr(agg.arg, (n) => row[n] ?? null);
+  if (agg.arg.kind === "field") return row[agg.arg.name] ?? null;
+  return evalExpr(agg.arg, rowGetter(row));
 }
 
 /**

@@ -1,17 +1,35 @@
 import type { Pipe } from "../../../lang/plan.ts";
 import { bucketStart } from "../../../lang/spl/time.ts";
 import type { Scalar } from "../../../store/types.ts";
-import { evalExpr, truth } from "../../expr.ts";
+import { evalExpr, truth, type Value } from "../../expr.ts";
 import { splRuntime } from "../runtime.ts";
 import { addField, fieldsOf, matchFieldPattern, type Row, type Table } from "../table.ts";
 import { numberOf } from "../values.ts";
+
+/**
+ * A field reader over a result row. Rows without `_raw` (after stats, chart...) answer `_raw` with
+ * their values joined by spaces, so search terms and searchmatch() match field values, as in Splunk.
+ */
+export function rowGetter(row: Row): (name: string) => Value {
+  let synth: string | null = null;
+  return (n) => {
+    const v = row[n];
+    if (v !== undefined) return v;
+    if (n !== "_raw") return null;
+    synth ??= Object.values(row)
+      .flatMap((x) => (Array.isArray(x) ? x : [x]))
+      .map((x) => (x === null ? "" : String(x)))
+      .join(" ");
+    return synth;
+  };
+}
 
 /** eval: assignments left to right; a null result removes the field. */
 export function runEval(table: Table, p: Extract<Pipe, { kind: "eval" }>): Table {
   const rows = table.rows.map((r) => {
     const row: Row = { ...r };
     for (const a of p.assignments) {
-      const v = evalExpr(a.expr, (n) => row[n] ?? null);
+      const v = evalExpr(a.expr, rowGetter(row));
       if (v === null || (Array.isArray(v) && v.length === 0)) delete row[a.field];
       else row[a.field] = v;
     }
@@ -24,7 +42,7 @@ export function runEval(table: Table, p: Extract<Pipe, { kind: "eval" }>): Table
 
 /** where / search: keeps rows whose condition is true. */
 export function runWhere(table: Table, p: Extract<Pipe, { kind: "where" }>): Table {
-  return { ...table, rows: table.rows.filter((r) => truth(evalExpr(p.expr, (n) => r[n] ?? null)) === true) };
+  return { ...table, rows: table.rows.filter((r) => truth(evalExpr(p.expr, rowGetter(r))) === true) };
 }
 
 /**

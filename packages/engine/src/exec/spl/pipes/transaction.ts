@@ -1,6 +1,7 @@
 import type { Pipe } from "../../../lang/plan.ts";
 import type { Scalar } from "../../../store/types.ts";
 import { evalExpr, truth } from "../../expr.ts";
+import { rowGetter } from "./basic.ts";
 import type { Row, Table } from "../table.ts";
 import { fromList, keyOf, numberOf, textOf, valuesOf } from "../values.ts";
 
@@ -21,7 +22,7 @@ export function runTransaction(table: Table, p: Extract<Pipe, { kind: "transacti
     .sort((a, b) => a.t! - b.t! || b.i - a.i);
   const open = new Map<string, Open>();
   const done: Row[][] = [];
-  const test = (e: typeof p.startswith, r: Row) => e !== null && truth(evalExpr(e, (n) => r[n] ?? null)) === true;
+  const test = (e: typeof p.startswith, r: Row) => e !== null && truth(evalExpr(e, rowGetter(r))) === true;
   for (const { r, t } of withTime) {
     const parts = p.fields.map((f) => valuesOf(r[f] ?? null).map(keyOf).join("\u0001"));
     if (p.fields.length > 0 && parts.some((x) => x === "")) continue;
