@@ -47,6 +47,11 @@ describe("search", () => {
     expect(runSpl(d, "enc=*BAA\\=\\=").results.length).toBe(1);
     expect(runSpl(d, 'enc="*AB\\=\\="').results.length).toBe(0);
   });
+  it("| search terms after stats match field values (rows have no _raw)", () => {
+    expect(rows("* | stats count by host | search venus")).toEqual([{ host: "venus", count: 3 }]);
+    expect(rows("* | stats count by host | search merc*")).toEqual([{ host: "mercury", count: 2 }]);
+    expect(rows('* | stats count by host | where searchmatch("pan")')).toEqual([{ host: "pan", count: 3 }]);
+  });
   it("index=NAME and index=* match events loaded without an index", () => {
     expect(rows("index=botsv2").length).toBe(8);
     expect(rows("index=*").length).toBe(8);
