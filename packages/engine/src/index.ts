@@ -26,6 +26,7 @@ export type * from "./worker/protocol.ts";
 export { fieldSankey, processSankey } from "./views/sankey.ts";
 export type { SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
 export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
+export { selectionFromEvents } from "./views/scope.ts";
 export * from "./decode/index.ts";
 export { cancelToken, checkCancelled, CancelledError as QueryCancelledError, BATCH_ROWS } from "./exec/cancel.ts";
 export type { CancelToken } from "./exec/cancel.ts";

@@ -78,3 +78,27 @@ function hostMatcher(seg: Segment, host: string | null): true | false | ((row: n
     return false;
   };
 }
+
+/** Events as an executor lists them (parallel segment / row arrays), any order. */
+export interface EventRefsLike {
+  seg: ArrayLike<number>;
+  row: ArrayLike<number>;
+  length: number;
+}
+
+/** A selection from an event list (a query result): rows grouped per segment, ascending. */
+export function selectionFromEvents(ds: Dataset, list: EventRefsLike): RowSelection {
+  const counts = new Uint32Array(ds.segments.length);
+  for (let i = 0; i < list.length; i++) counts[list.seg[i]]++;
+  const rows = Array.from(counts, (n) => new Uint32Array(n));
+  const fill = new Uint32Array(ds.segments.length);
+  for (let i = 0; i < list.length; i++) {
+    const s = list.seg[i];
+    rows[s][fill[s]++] = list.row[i];
+  }
+  const out = new Map<number, Uint32Array>();
+  rows.forEach((r, s) => {
+    if (r.length > 0) out.set(ds.segments[s].id, r.sort());
+  });
+  return out;
+}

@@ -2,8 +2,10 @@ import type { Dataset } from "../store/dataset.ts";
 import type { SegmentRows } from "../exec/field-stats.ts";
 import { autoDecode, decodeAs, type Decoding, type DecodeMethod } from "../decode/auto.ts";
 import { LookupStore, type Enrichment, type LookupRole } from "../lookups/store.ts";
-import { registerLookup } from "../exec/spl/lookups.ts";
+import { registerLookup, removeLookup } from "../exec/spl/lookups.ts";
 import type { ViewRef } from "../worker/protocol.ts";
+import type { Expr } from "../lang/plan.ts";
+import { FilterContext, selectRows } from "../exec/filter.ts";
 import { pivot, type EntityRef, type PivotSummary } from "./pivot.ts";
 import { processTree, processTreeForEvent, type ProcessTree } from "./process-tree.ts";
 import { fieldSankey, processSankey, type SankeyResult } from "./sankey.ts";
@@ -23,6 +25,8 @@ export interface TimeBounds {
 
 export type SankeyRequest = TimeBounds & {
   view?: ViewRef;
+  /** A filter (plan expression) the events must match, e.g. built from a clicked node. */
+  where?: Expr;
   host?: string | null;
   maxFlows?: number;
 } & ({ mode: "process" } | { mode: "fields"; source: string; target: string });
@@ -82,7 +86,7 @@ export class ViewsService {
 
   /** A Sankey of the current view (or a host), process chains or two fields. */
   sankey(req: SankeyRequest, cancel?: () => void): SankeyResult {
-    const scope = this.scope(req.view, req, req.host ?? null, cancel);
+    const scope = this.scope(req.view, req, req.host ?? null, cancel, req.where);
     const opts = req.maxFlows ? { maxFlows: Math.min(Math.max(1, req.maxFlows), 500) } : {};
     return req.mode === "process" ? processSankey(this.host.dataset, scope, opts) : fieldSankey(this.host.dataset, scope, req.source, req.target, opts);
   }
@@ -116,7 +120,10 @@ export class ViewsService {
       // The same table serves SPL `| lookup` and `| inputlookup`, which keep theirs per dataset.
       registerLookup(this.host.dataset, req.add.name, req.add.csv);
     }
-    if (req.remove) this.csv.delete(req.remove);
+    if (req.remove) {
+      this.csv.delete(req.remove);
+      removeLookup(this.host.dataset, req.remove);
+    }
     this.shareWithSpl();
     return this.lookups.list().map((t) => ({ name: t.name, role: t.role, fields: t.fields, rows: t.rows.length, problems: t.problems.slice(0, 50) }));
   }
@@ -136,6 +143,19 @@ export class ViewsService {
     return out;
   }
 
+  /** The rows of every segment matching a plan expression. */
+  private filter(where: Expr, cancel?: () => void): RowSelection {
+    const ds = this.host.dataset;
+    const ctx = new FilterContext(ds, {});
+    const out = new Map<number, Uint32Array>();
+    for (const seg of ds.segments) {
+      cancel?.();
+      const rows = selectRows(ctx, seg, where);
+      if (rows.length > 0) out.set(seg.id, rows);
+    }
+    return out;
+  }
+
   /** After a reset the core has a new dataset: hand it the tables again so SPL still finds them. */
   private shareWithSpl(): void {
     const ds = this.host.dataset;
@@ -144,10 +164,12 @@ export class ViewsService {
     this.sharedWith = ds;
   }
 
-  private scope(view: ViewRef | undefined, t: TimeBounds, host: string | null, cancel?: () => void): ViewScope {
+  private scope(view: ViewRef | undefined, t: TimeBounds, host: string | null, cancel?: () => void, where?: Expr): ViewScope {
     this.shareWithSpl();
+    let selection = view ? selectionOf(this.host.rowsOf(view)) : null;
+    if (where) selection = intersect(this.filter(where, cancel), selection);
     return {
-      selection: view ? selectionOf(this.host.rowsOf(view)) : null,
+      selection,
       host,
       timeRange: t.earliest != null || t.latest != null ? { earliest: t.earliest ?? null, latest: t.latest ?? null } : null,
       cancel: cancel ?? null,
@@ -170,6 +192,24 @@ function selectionOf(parts: SegmentRows[]): RowSelection | null {
     }
   }
   return m;
+}
+
+/** Rows in both selections (null = every row). */
+function intersect(a: RowSelection, b: RowSelection | null): RowSelection {
+  if (!b) return a;
+  const out = new Map<number, Uint32Array>();
+  for (const [seg, rows] of a) {
+    const other = b.get(seg);
+    if (!other) continue;
+    const keep: number[] = [];
+    let j = 0;
+    for (let i = 0; i < rows.length; i++) {
+      while (j < other.length && other[j] < rows[i]) j++;
+      if (j < other.length && other[j] === rows[i]) keep.push(rows[i]);
+    }
+    if (keep.length) out.set(seg, Uint32Array.from(keep));
+  }
+  return out;
 }
 
 function isAscending(rows: Uint32Array): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fieldSankey, processSankey, type SankeyResult } from "../../src/index.ts";
+import { fieldSankey, processSankey, selectionFromEvents, type SankeyResult } from "../../src/index.ts";
 import { load, proc, PS, sysmon, SYS32 } from "./fixtures.ts";
 
 /** venus: svchost → WmiPrvSE → powershell → whoami, ftp ×2 (same pid), schtasks; mercury: the same pids for WmiPrvSE → powershell. */
@@ -68,6 +68,13 @@ describe("processSankey: ParentProcessId → ProcessId", () => {
     // Rows are in time order: rows 2 and 5 are whoami and schtasks.
     const r = processSankey(ds, { selection: new Map([[seg.id, Uint32Array.of(2, 5)]]) });
     expect(flows(r).sort()).toEqual(["venus powershell.exe (3000) → schtasks.exe (3300) = 1", "venus powershell.exe (3000) → whoami.exe (3100) = 1"]);
+  });
+
+  it("takes a selection from an event list in any order (a query result)", () => {
+    const seg = ds.segments[0];
+    const sel = selectionFromEvents(ds, { seg: [seg.id, seg.id], row: [5, 2], length: 2 });
+    expect(sel.get(seg.id)).toEqual(Uint32Array.of(2, 5));
+    expect(flows(processSankey(ds, { selection: sel })).sort()).toEqual(["venus powershell.exe (3000) → schtasks.exe (3300) = 1", "venus powershell.exe (3000) → whoami.exe (3100) = 1"]);
   });
 
   it("keeps the top flows, draws left-out flows between drawn nodes, folds the rest into other", () => {

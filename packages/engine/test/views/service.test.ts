@@ -30,6 +30,15 @@ describe("views through the worker protocol handlers", () => {
     expect(res.links.map((l) => `${res.nodes[l.source].value} → ${res.nodes[l.target].value} = ${l.count}`)).toEqual([`mercury → ${SYS32}whoami.exe = 1`]);
   });
 
+  it("sankey over a filter expression (the plan's Expr), alone and intersected with a result", async () => {
+    const where = { kind: "compare" as const, op: "==" as const, left: { kind: "field" as const, name: "host" }, right: { kind: "literal" as const, value: "mercury" }, caseInsensitive: false };
+    const r = await h.sankey({ mode: "process", where }, ctx);
+    expect(r.links.map((l) => `${r.nodes[l.source].host}:${r.nodes[l.source].label} → ${r.nodes[l.target].label}`)).toEqual(["mercury:powershell.exe (3000) → whoami.exe (3100)"]);
+    const q = await h.query({ lang: "spl", text: "host=venus" }, ctx);
+    const none = await h.sankey({ mode: "process", where, view: { kind: "result", handle: q.handle } }, ctx);
+    expect(none.events).toBe(0);
+  });
+
   it("process tree with the decoded command line, and show-in-tree by seq", async () => {
     const t = (await h.processTree({ host: "venus" }, ctx))!;
     expect(t.nodes.map((n) => n.name)).toEqual(["WmiPrvSE.exe", "powershell.exe", "whoami.exe"]);
@@ -54,6 +63,7 @@ describe("views through the worker protocol handlers", () => {
     expect(q).toMatchObject({ kind: "table", total: 1 });
     expect((await h.table({ handle: q.handle, offset: 0, limit: 10 }, ctx)).rows).toEqual([{ nt_host: "venus", ip: "10.0.1.101", owner: "Alice" }]);
     expect(await h.lookups({ remove: "assets.csv" }, ctx)).toEqual([]);
+    await expect(async () => h.query({ lang: "spl", text: "| inputlookup assets.csv" }, ctx)).rejects.toThrow(/assets/);
   });
 
   it("a cancelled call stops with CancelledError", () => {
