@@ -50,8 +50,10 @@ export class EngineCore {
 
   /** Ends a job: its segments join the dataset and the file is listed. */
   finishIngest(job: IngestJob, fingerprint = ""): IngestSummary {
+    const before = this.dataset.segments.length;
     const summary = job.end();
-    this.files.push({ name: summary.file, fingerprint, format: summary.format, bytes: summary.bytes, events: summary.events, problems: summary.problemTotal });
+    const segments = Array.from({ length: this.dataset.segments.length - before }, (_, i) => before + i);
+    this.files.push({ name: summary.file, fingerprint, format: summary.format, bytes: summary.bytes, events: summary.events, problems: summary.problemTotal, segments });
     this.order = null;
     return summary;
   }
@@ -91,6 +93,32 @@ export class EngineCore {
   load(data: Uint8Array, files: LoadedFile[]): DatasetStatus {
     this.dataset = deserializeDataset(data);
     this.files = files.slice();
+    this.order = null;
+    this.results.clear();
+    return this.status();
+  }
+
+  /**
+   * Forgets one loaded file: its segments leave the dataset and the others are renumbered.
+   * Dictionaries are shared, so the rest keeps its ids; every query result is dropped.
+   */
+  removeFile(index: number): DatasetStatus {
+    const file = this.files[index];
+    if (!file) throw new Error(`no loaded file number ${index + 1}`);
+    if (!file.segments) throw new Error(`${file.name} was saved by an older version: forget all data and load the files again`);
+    const drop = new Set(file.segments);
+    const next = new Dataset();
+    for (const [k, v] of this.dataset.dicts) next.dicts.set(k, v);
+    for (const [k, v] of this.dataset.fieldTypes) next.fieldTypes.set(k, v);
+    next.nextSeq = this.dataset.nextSeq;
+    const renumber = new Map<number, number>();
+    for (const seg of this.dataset.segments) {
+      if (drop.has(seg.id)) continue;
+      renumber.set(seg.id, next.segments.length);
+      next.segments.push({ ...seg, id: next.segments.length });
+    }
+    this.files = this.files.filter((_, i) => i !== index).map((f) => (f.segments ? { ...f, segments: f.segments.map((id) => renumber.get(id)!) } : f));
+    this.dataset = next;
     this.order = null;
     this.results.clear();
     return this.status();

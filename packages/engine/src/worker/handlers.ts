@@ -39,6 +39,7 @@ export function engineHandlers(core: EngineCore, storage: DatasetStorage | null 
       await storage?.clear();
       return core.reset();
     },
+    removeFile: (p) => core.removeFile(p.index),
     persist: async () => {
       if (!storage) return { bytes: 0 };
       const snap = core.snapshot();

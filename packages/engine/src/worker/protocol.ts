@@ -21,6 +21,8 @@ export interface EngineApi {
   status: { req: Record<string, never>; res: DatasetStatus; progress: never };
   /** Forgets every loaded file. */
   reset: { req: Record<string, never>; res: DatasetStatus; progress: never };
+  /** Forgets one loaded file (by its place in `status().files`). */
+  removeFile: { req: { index: number }; res: DatasetStatus; progress: never };
   /** A page of the current result's events (all events when no query has run), in (time, seq) order. */
   events: { req: { view?: ViewRef; offset: number; limit: number; columns?: string[] }; res: EventPage; progress: never };
   /** One event in full: every field and the raw text. */
@@ -142,6 +144,8 @@ export interface LoadedFile {
   bytes: number;
   events: number;
   problems: number;
+  /** The dataset segments this file's events are in. */
+  segments?: number[];
 }
 
 export interface DatasetStatus {

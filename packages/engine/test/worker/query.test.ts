@@ -134,3 +134,22 @@ describe("worker export", () => {
     expect(all.text.trimEnd().split("\n")).toHaveLength(150);
   });
 });
+
+describe("removing one file", () => {
+  it("drops that file's events and keeps the others' answers", () => {
+    const c = core();
+    const eve = readFileSync(new URL("../../../../../shared/datasets/suricata-eve-beats-testdata/eve-small.log", import.meta.url));
+    const job = c.beginIngest("eve-small.log");
+    job.write(eve);
+    c.finishIngest(job);
+    expect(c.status().events).toBe(158);
+    const status = c.removeFile(0);
+    expect(status.events).toBe(8);
+    expect(status.files.map((f) => f.name)).toEqual(["eve-small.log"]);
+    expect(status.sourcetypes).toEqual({ suricata: 8 });
+    expect(c.events(undefined, 0, 100).rows.every((r) => r.sourcetype === "suricata")).toBe(true);
+    expect(c.query({ lang: "eql", text: 'any where process.name == "regsvr32.exe"' }).total).toBe(0);
+    expect(c.query({ lang: "spl", text: "sourcetype=suricata" }).total).toBe(8);
+    expect(() => c.removeFile(5)).toThrow("no loaded file number 6");
+  });
+});
