@@ -90,6 +90,14 @@ function parseStages(text: string, stageSpans: ReturnType<typeof splitPipeline>,
     if (cmd.generating && !(first && !nested && source === null)) {
       throw new QueryError(`"${cmd.name}" is a generating command: it must come first, after a leading |`, nameSpan);
     }
+    if (cmd.name === "search" && first && !nested && source === null) {
+      // `| search ...` at the start is the leading search.
+      const clause = parseSearch(text, cur.pos, st.span.end, ctx);
+      source = { kind: "events", where: clause.where };
+      timeRange = clause.timeRange;
+      stages.push({ command: "search", span: st.span, result: { kind: "pipe", pipe: { kind: "where", expr: clause.where } } });
+      return;
+    }
     if (!cmd.generating && first && !nested && source === null) {
       throw new QueryError(`"${cmd.name}" cannot start a search (start with search terms or a generating command)`, nameSpan);
     }
