@@ -39,6 +39,7 @@ describe("search", () => {
     expect(rows("alic*").length).toBe(2);
     expect(rows('"dest=45.77.65.211"').length).toBe(2);
     expect(rows("search host=pan").length).toBe(3);
+    expect(rows("| search host=pan earliest=08/23/2017:12:10:00").length).toBe(2);
     expect(rows("* | search dest_port=443").length).toBe(2);
   });
   it("\\= escapes an equals sign in search values, quoted or not", () => {
