@@ -298,7 +298,7 @@ function dictLeaf(seg: Segment, expr: Expr): { name: string; col: Extract<Column
 /** ANDs a dictionary leaf into `out` in place; false when the leaf is not one. */
 function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array): boolean {
   const leaf = dictLeaf(seg, expr);
-  if (!leaf) return false;
+  if (!leaf) return numericAndInto(seg, expr, out);
   const table = ctx.table(expr, leaf.name, leaf.col.dict, leaf.col.boolean === true);
   const ids = leaf.col.ids;
   const n = seg.rowCount;
@@ -311,6 +311,33 @@ function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array):
       const v = table[ids[r]!]!;
       if (v < o) out[r] = v;
     }
+  }
+  return true;
+}
+
+/** ANDs `field <op> number` over a numeric column into `out` in place; false when the leaf is not one. */
+function numericAndInto(seg: Segment, expr: Expr, out: Uint8Array): boolean {
+  if (expr.kind !== "compare" || expr.left.kind !== "field" || expr.left.index !== undefined || expr.left.event !== undefined) return false;
+  if (expr.right.kind !== "literal" || typeof expr.right.value !== "number") return false;
+  const col = columnOf(seg, expr.left.name);
+  if (!col || col.kind !== "num") return false;
+  const values = col.values;
+  const x = expr.right.value;
+  const n = seg.rowCount;
+  const op = expr.op;
+  for (let r = 0; r < n; r++) {
+    const o = out[r]!;
+    if (o === FALSE) continue;
+    const v = values[r]!;
+    let res: number;
+    if (v !== v) res = UNKNOWN; // NaN: the field is absent
+    else if (op === "<") res = v < x ? TRUE : FALSE;
+    else if (op === "<=") res = v <= x ? TRUE : FALSE;
+    else if (op === ">") res = v > x ? TRUE : FALSE;
+    else if (op === ">=") res = v >= x ? TRUE : FALSE;
+    else if (op === "==") res = v === x ? TRUE : FALSE;
+    else res = v !== x ? TRUE : FALSE;
+    if (res < o) out[r] = res;
   }
   return true;
 }
