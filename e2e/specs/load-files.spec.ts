@@ -24,6 +24,13 @@ test("two dropped files load in the worker with progress and their PROVENANCE co
   // COOP + COEP from `quarry serve`: shared memory is available, so running queries can be cancelled.
   expect(await investigation.page.evaluate(() => crossOriginIsolated)).toBe(true);
   await investigation.screenshot("two-files-loaded");
+
+  // Removing one file leaves the other's events.
+  await investigation.page.getByTestId("loaded-summary").locator("summary").click();
+  await investigation.page.locator('[data-testid="loaded-file"][data-file="normalized-T1117-AtomicRed-regsvr32.json"]').getByTestId("remove-file").click();
+  await expect(investigation.page.getByTestId("total-events")).toHaveAttribute("data-count", "8");
+  expect(await investigation.sourcetypeCounts()).toEqual({ suricata: 8 });
+  await expect(investigation.page.getByTestId("events-total")).toHaveAttribute("data-count", "8");
 });
 
 test("bad input: empty, binary and broken-JSON files each say what is wrong; good lines still load", async ({ investigation }) => {

@@ -21,7 +21,7 @@ export function DatasetsPanel({ queue }: { queue: IngestQueue }) {
           ))}
         </ul>
       )}
-      <LoadedSummary onClear={() => void queue.clear().then(clearQuery)} />
+      <LoadedSummary onClear={() => void queue.clear().then(clearQuery)} onRemove={(i, name) => void queue.removeFile(i, name).then(clearQuery)} />
     </section>
   );
 }
@@ -145,7 +145,7 @@ function Problems({ file, total, counts, examples }: { file: string; total: numb
 }
 
 /** Events per sourcetype and the time span, once something is loaded. */
-function LoadedSummary({ onClear }: { onClear: () => void }) {
+function LoadedSummary({ onClear, onRemove }: { onClear: () => void; onRemove: (index: number, name: string) => void }) {
   const { data } = useEngine("status", {});
   const tz = useStore(settings).timeZone;
   if (!data || data.files.length === 0) return null;
@@ -172,11 +172,14 @@ function LoadedSummary({ onClear }: { onClear: () => void }) {
         <summary>{data.files.length} file{data.files.length === 1 ? "" : "s"}</summary>
         <table className="mini" data-testid="loaded-files">
           <tbody>
-            {data.files.map((f) => (
-              <tr key={f.fingerprint || f.name} title={`fingerprint ${f.fingerprint}`}>
+            {data.files.map((f, i) => (
+              <tr key={`${i}:${f.fingerprint || f.name}`} title={`fingerprint ${f.fingerprint}`} data-testid="loaded-file" data-file={f.name}>
                 <td className="st">{f.name}</td>
                 <td className="muted">{f.format ?? "—"}</td>
                 <td className="num">{formatCount(f.events)}</td>
+                <td>
+                  <button type="button" className="ghost small" aria-label={`Remove ${f.name}`} data-testid="remove-file" onClick={() => onRemove(i, f.name)}>×</button>
+                </td>
               </tr>
             ))}
           </tbody>

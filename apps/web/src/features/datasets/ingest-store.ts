@@ -78,6 +78,18 @@ export class IngestQueue {
     this.onLoaded();
   }
 
+  /** Forgets one loaded file (its place in the engine's file list), in the engine and in storage. */
+  async removeFile(index: number, name: string): Promise<void> {
+    await this.engine.call("removeFile", { index });
+    const job = this.jobs.get().find((j) => j.name === name && j.state === "done");
+    if (job) {
+      this.entries.delete(job.id);
+      this.jobs.set((js) => js.filter((j) => j !== job));
+    }
+    this.onLoaded();
+    await this.engine.call("persist", {}).catch(() => {});
+  }
+
   /** Loads every finished file again into a fresh engine (after a crash). */
   reloadAll(): void {
     const done = this.jobs.get().filter((j) => j.state === "done");
