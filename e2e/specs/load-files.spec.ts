@@ -63,3 +63,21 @@ test("bad input: empty, binary and broken-JSON files each say what is wrong; goo
   await expect(investigation.page.getByTestId("total-events")).toHaveAttribute("data-count", "3");
   await investigation.screenshot("bad-input");
 });
+
+test("cancelling a load stops it and leaves nothing half-loaded", async ({ investigation, page }) => {
+  await investigation.open();
+  const lines: string[] = [];
+  for (let i = 0; i < 300_000; i++) lines.push(`{"ts":"2024-01-01T00:00:${String(i % 60).padStart(2, "0")}Z","event_type":"flow","n":${i},"pad":"${"x".repeat(40)}"}`);
+  await investigation.drop([{ name: "huge.json", buffer: Buffer.from(lines.join("\n") + "\n") }]);
+  const job = investigation.fileJob("huge.json");
+  // Wait until the worker has read some of it, then cancel.
+  await expect(job.getByTestId("job-events")).not.toHaveAttribute("data-count", "0");
+  await job.getByRole("button", { name: "Cancel loading huge.json" }).click();
+  await expect(job).toHaveAttribute("data-state", "cancelled");
+  expect(await investigation.eventsOf("huge.json")).toBeLessThan(300_000);
+  await expect(page.getByTestId("dataset-status")).toContainText("No data loaded");
+  // The engine still works: a small file loads after the cancelled one.
+  await investigation.drop([{ name: "small.json", buffer: Buffer.from('{"ts":"2024-01-01T00:00:00Z","event_type":"alert"}\n') }]);
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "1");
+});
