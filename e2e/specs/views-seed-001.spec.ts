@@ -29,7 +29,7 @@ test("seed 001 in the views: decode the encoded PowerShell, the venus Sankey, wr
 
   // 1. An SPL search finds the encoded PowerShell; decoding a selected command line shows the script.
   const launches = manifest.groundTruth.encodedPowershell;
-  await investigation.runQuery("spl", 'sourcetype="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 CommandLine="powershell*-enc*"');
+  await investigation.runQuery("spl", 'EventCode=1 CommandLine="powershell*-enc*"');
   expect(await investigation.result()).toEqual({ kind: "events", total: launches.length });
   const detail = await investigation.expandEvent(0);
   const commandLine = detail.locator('[data-testid="event-fields"] tr', { hasText: /^CommandLine/ }).locator("td").nth(1);
