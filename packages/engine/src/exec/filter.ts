@@ -295,6 +295,16 @@ function dictLeaf(seg: Segment, expr: Expr): { name: string; col: Extract<Column
   return col && col.kind === "str" ? { name, col } : null;
 }
 
+/**
+ * For a predicate that tests one dictionary-encoded field of this segment: the column's ids and
+ * the predicate's truth table by id (so callers can fold several predicates into one pass).
+ */
+export function dictLeafTable(ctx: FilterContext, seg: Segment, expr: Expr): { ids: Uint32Array; table: Uint8Array; field: string } | null {
+  const leaf = dictLeaf(seg, expr);
+  if (!leaf) return null;
+  return { ids: leaf.col.ids, table: ctx.table(expr, leaf.name, leaf.col.dict, leaf.col.boolean === true), field: leaf.name };
+}
+
 /** ANDs a dictionary leaf into `out` in place; false when the leaf is not one. */
 function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array): boolean {
   const leaf = dictLeaf(seg, expr);

@@ -21,7 +21,7 @@ import type { Expr, SequenceStage, Source } from "../lang/plan.ts";
 import type { Segment } from "../store/types.ts";
 import { BATCH_ROWS, checkCancelled } from "./cancel.ts";
 import { mergeSelections, type EventList } from "./event-list.ts";
-import { FilterContext, TRUE, evalMask, timeBounds } from "./filter.ts";
+import { FilterContext, TRUE, dictLeafTable, evalMask, timeBounds } from "./filter.ts";
 import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
 import { ExecError, timestampFilter, type RunState } from "./run.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
@@ -54,11 +54,24 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     checkCancelled(state.ctx.cancel);
     const [lo, hi] = timeBounds(seg, state.plan.timeRange);
     const bits = new Uint32Array(seg.rowCount);
+    // Stage queries that test one dictionary field (typically the event category) fold into one
+    // table of bit masks per field: a single pass sets all their bits.
+    const byField = new Map<string, { ids: Uint32Array; masks: Uint32Array }>();
     preds.forEach((p, i) => {
-      const m = evalMask(fctx, seg, p);
       const bit = 2 ** i;
+      const leaf = dictLeafTable(fctx, seg, p);
+      if (leaf) {
+        let f = byField.get(leaf.field);
+        if (!f) byField.set(leaf.field, (f = { ids: leaf.ids, masks: new Uint32Array(leaf.table.length) }));
+        for (let id = 0; id < leaf.table.length; id++) if (leaf.table[id] === T) f.masks[id]! |= bit;
+        return;
+      }
+      const m = evalMask(fctx, seg, p);
       for (let r = lo; r < hi; r++) if (m[r] === T) bits[r]! |= bit;
     });
+    for (const { ids, masks } of byField.values()) {
+      for (let r = lo; r < hi; r++) bits[r]! |= masks[ids[r]!]!;
+    }
     const keep = rowFilter?.(seg as Segment) ?? null;
     const buf = new Uint32Array(hi - lo);
     let k = 0;
