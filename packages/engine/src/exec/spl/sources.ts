@@ -8,6 +8,7 @@ import type { EventList } from "../event-list.ts";
 import { FilterContext, selectEvents, selectRows } from "../filter.ts";
 import { SplExecError } from "./errors.ts";
 import { getLookup } from "./lookups.ts";
+import { columnarStats, columnarStatsEligible } from "./columnar-stats.ts";
 import { runStats } from "./pipes/stats.ts";
 import { splRuntime } from "./runtime.ts";
 import type { Row, Table } from "./table.ts";
@@ -144,6 +145,12 @@ export function runTstats(ds: Dataset, source: Extract<Source, { kind: "tstats" 
   for (const a of source.aggregations) {
     const arg = a.arg;
     if (arg && !(arg.kind === "field" && INDEXED.has(arg.name))) throw new SplExecError(`tstats ${a.fn}() needs an indexed field (data models are not supported)`);
+  }
+  const pipe = { kind: "stats" as const, aggregations: source.aggregations, by: source.by, mode: "stats" as const };
+  if (!source.prestats && !source.spanMs && columnarStatsEligible(pipe)) {
+    // Grouping by indexed fields without time buckets: straight over the columns.
+    const fast = columnarStats(ds, selectUnordered(ds, source.where, timeRange), pipe);
+    if (fast) return fast;
   }
   const list = selectSplEvents(ds, source.where, timeRange);
   // Minimal rows: only the indexed fields the aggregation reads.
