@@ -26,6 +26,15 @@ const QUERIES = [
   "index=botsv2 sourcetype=pan:traffic | stats count(user) min(src_ip) max(app) avg(dest_port) by action",
 ];
 
+describe("tstats over columns", () => {
+  it("| tstats count dc(host) by sourcetype equals stats over the events", () => {
+    const a = runSpl(g.ds, "| tstats count dc(host) as hosts where index=botsv2 by sourcetype");
+    const b = runSpl(g.ds, "index=botsv2 | stats count dc(host) as hosts by sourcetype", { noFastPath: true });
+    expect(a.results).toEqual(b.results);
+    expect(a.results.reduce((n, r) => n + (r.count as number), 0)).toBe(g.manifest.files.reduce((n, f) => n + f.events, 0));
+  });
+});
+
 describe("fast paths", () => {
   for (const q of QUERIES) {
     it(q, () => {
