@@ -72,6 +72,20 @@ export function fieldSankey(ds: Dataset, scope: ViewScope, sourceField: string, 
     const a = columnOf(seg, sourceField);
     const b = columnOf(seg, targetField);
     if (!a || !b) continue;
+    if (a.kind === "multi" || b.kind === "multi") {
+      // Multi-value rows (DNS answers, tags) flow from every source value to every target value.
+      const xa: number[] = [];
+      const xb: number[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        if (i % BATCH_ROWS === 0) scope.cancel?.();
+        src.rowCodes(a, rows[i], xa);
+        dst.rowCodes(b, rows[i], xb);
+        if (xa.length === 0 || xb.length === 0) continue;
+        for (const x of xa) for (const y of xb) pairs.add(x, y);
+        events++;
+      }
+      continue;
+    }
     for (let start = 0; start < rows.length; start += BATCH_ROWS) {
       scope.cancel?.();
       const batch = rows.subarray(start, start + BATCH_ROWS);

@@ -142,6 +142,22 @@ describe("fieldSankey: any two fields", () => {
     expect(r.nodes.find((n) => n.value === "443")).toMatchObject({ field: "dest_port", side: "target", in: 3 });
   });
 
+  it("multi-value fields flow from every value (events counted once)", () => {
+    const dns = load([
+      "dns.json",
+      [
+        { "@timestamp": "2017-08-26T06:50:56Z", src_ip: "10.0.1.101", answer: ["208.109.255.42", "216.69.185.42"] },
+        { "@timestamp": "2017-08-26T06:50:57Z", src_ip: "10.0.1.101", answer: ["208.109.255.42"] },
+        { "@timestamp": "2017-08-26T06:50:58Z", src_ip: "10.0.1.100" },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join("\n"),
+    ]);
+    const r = fieldSankey(dns, {}, "src_ip", "answer");
+    expect(r.events).toBe(2);
+    expect(flows(r)).toEqual(["- 10.0.1.101 → 208.109.255.42 = 2", "- 10.0.1.101 → 216.69.185.42 = 1"]);
+  });
+
   it("gives an empty diagram for an unknown field", () => {
     const r = fieldSankey(ds, {}, "nope", "dest_ip");
     expect(r).toMatchObject({ events: 0, flows: 0, links: [], nodes: [] });
