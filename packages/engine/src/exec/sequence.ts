@@ -120,6 +120,8 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const interner = new KeyInterner();
   const nullKeys = state.ctx.nullJoinKeys ?? false;
   const keyFns = positive.map((s) => keyFunction(ds, s.keys, interner, state.ctx.eval, nullKeys));
+  const keyText = (keys: Expr[]): string => JSON.stringify(keys, (k, v: unknown) => (k === "span" ? undefined : v));
+  const sameKeys = positive.every((st) => keyText(st.keys) === keyText(positive[0]!.keys));
   const missKeyFns = missing.map((m) => keyFunction(ds, m.stage.keys, interner, state.ctx.eval, nullKeys));
   const untilKey = source.until ? keyFunction(ds, source.until.keys, interner, state.ctx.eval, nullKeys) : null;
   const nPos = positive.length;
@@ -296,9 +298,11 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     const s = list.seg[i]!;
     const r = list.row[i]!;
     const b = bits[s]![r]!;
+    let eventKeys: KeyIds | null = null;
     for (let st = nPos - 1; st >= 0; st--) {
       if (!(b & stageBit[st]!)) continue;
-      const keys = keyFns[st]!(s, r);
+      // Usually every stage joins on the same keys (`sequence by …`): read them once per event.
+      const keys = sameKeys ? (eventKeys ??= keyFns[0]!(s, r)) : keyFns[st]!(s, r);
       if (interner.size > pendingCap) growPending();
       if (typeof keys === "number") {
         if (keys !== nullKey) stepStage(i, st, keys);
