@@ -1,8 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Dataset, columnOf, ingestBytes, valueAt, type Scalar } from "../../src/index.ts";
 // The generator is the datasets package's public API (its barrel); imported by path because the
 // engine cannot depend on @quarry/datasets, which depends on the engine.
-import { generate, type Manifest } from "../../../datasets/src/index.ts";
-import { MemorySink } from "../../../datasets/src/node.ts";
+import type { Manifest } from "../../../datasets/src/index.ts";
+import { generateToDirectory } from "../../../datasets/src/node.ts";
 
 /** A generated BOTSv2-style set loaded through ingest, with its manifest (ground truth). */
 export interface Generated {
@@ -12,17 +15,26 @@ export interface Generated {
 
 const cache = new Map<string, Generated>();
 
-/** Generates `events` events with `seed` and loads every file, as a user dropping them would. */
+/**
+ * Generates `events` events with `seed` into a temporary directory (as `quarry generate` does) and
+ * loads every file listed in its manifest.json, as a user dropping them would; the directory is
+ * removed afterwards.
+ */
 export function generated(events = 20000, seed = "spl-001"): Generated {
   const key = `${events}:${seed}`;
   let g = cache.get(key);
   if (!g) {
-    const sink = new MemorySink();
-    const manifest = generate({ events, seed }, sink);
-    const ds = new Dataset();
-    for (const f of manifest.files) ingestBytes(ds, f.name, sink.bytes(f.name));
-    g = { ds, manifest };
-    cache.set(key, g);
+    const dir = mkdtempSync(join(tmpdir(), "quarry-spl-"));
+    try {
+      generateToDirectory(dir, { events, seed });
+      const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
+      const ds = new Dataset();
+      for (const f of manifest.files) ingestBytes(ds, f.name, readFileSync(join(dir, f.name)));
+      g = { ds, manifest };
+      cache.set(key, g);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   return g;
 }
