@@ -223,4 +223,3 @@ function countStream(input: Stream, fields: Expr[], state: RunState): Stream {
   return { kind: "table", fields: ["key", "count", "percent"], rows };
 }
 
-export type { EventList };
