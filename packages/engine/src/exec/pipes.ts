@@ -6,7 +6,7 @@
 import type { Dataset } from "../store/dataset.ts";
 import type { Scalar } from "../store/types.ts";
 import { assertNever, type Expr, type Pipe, type SortKey } from "../lang/plan.ts";
-import { pickEvents, sliceEvents, type EventList } from "./event-list.ts";
+import { pickEvents, sliceEvents } from "./event-list.ts";
 import { compareScalars, evalExpr, first, truth, type EvalOptions, type Value } from "./expr.ts";
 import { rowReader } from "./filter.ts";
 import type { RunState } from "./run.ts";
