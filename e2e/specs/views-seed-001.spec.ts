@@ -61,6 +61,13 @@ test("seed 001 in the views: decode the encoded PowerShell, the venus Sankey, wr
   expect(venusKids.length).toBeGreaterThan(0);
   for (const k of new Set(venusKids)) expect(children.map((c) => c.toLowerCase())).toContain(k.toLowerCase());
   await investigation.screenshot("views-sankey-venus");
+  // Without a search, the host's background processes crowd the diagram; the focus box keeps the
+  // chains through PowerShell, and the same WmiPrvSE → powershell flow is there.
+  await page.getByTestId("sankey-use-result").uncheck();
+  await page.getByTestId("sankey-focus").fill("powershell");
+  await page.getByTestId("sankey-focus").press("Enter");
+  await expect(page.locator(`[data-testid="sankey-link"][data-source="${wmiToPs[0]!.source}"][data-target="${psNode}"]`)).toHaveCount(1);
+  await investigation.screenshot("views-sankey-venus-focus");
 
   // 3. wrk-btun's process tree: ftp, whoami and schtasks under the PowerShell.
   await views.open("tree");
@@ -118,7 +125,7 @@ test("a shared URL reopens the views: the tree of wrk-btun and the pivot trail; 
     v: 1,
     tab: "tree",
     trail: [{ kind: "ip", value: manifest.groundTruth.c2.ip }],
-    sankey: { mode: "process", source: "src_ip", target: "dest_ip", host: "", useResult: false, maxFlows: 40 },
+    sankey: { mode: "process", source: "src_ip", target: "dest_ip", host: "", useResult: false, maxFlows: 40, focus: "" },
     tree: { host: "wrk-btun", seq: null },
   };
   await investigation.open(`/?sample=1&views=${encodeURIComponent(JSON.stringify(state))}`);

@@ -58,6 +58,11 @@ export interface SankeyResult {
 export interface SankeyOptions {
   /** Most flows drawn; the rest go to "other" (default 40). */
   maxFlows?: number;
+  /**
+   * Process diagrams only: keep the chains through processes whose name contains this text
+   * (case-insensitive): their ancestors and descendants, so one host's noise drops away.
+   */
+  focus?: string | null;
 }
 
 const DEFAULT_MAX_FLOWS = 40;
@@ -178,7 +183,48 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
       name,
     };
   };
-  return assemble("process", "ParentProcessId", "ProcessId", fillNames(pairs, nodeInfo), events, (a) => a, (b) => b, seed, opts);
+  let flows = fillNames(pairs, nodeInfo);
+  let counted = events;
+  const focus = opts.focus?.trim().toLowerCase();
+  if (focus) {
+    flows = chainsThrough(flows, (id) => (names.values[nodeInfo[id].name] ?? "").includes(focus));
+    counted = flows.columns().count.reduce((x, y) => x + y, 0);
+  }
+  return assemble("process", "ParentProcessId", "ProcessId", flows, counted, (a) => a, (b) => b, seed, opts);
+}
+
+/** The flows on a path through a matching node: every flow among its ancestors and descendants. */
+function chainsThrough(pairs: PairCounter, matches: (node: number) => boolean): PairCounter {
+  const all = pairs.entries();
+  const down = new Map<number, number[]>();
+  const up = new Map<number, number[]>();
+  for (const e of all) {
+    (down.get(e.a) ?? down.set(e.a, []).get(e.a)!).push(e.b);
+    (up.get(e.b) ?? up.set(e.b, []).get(e.b)!).push(e.a);
+  }
+  const seeds = new Set<number>();
+  for (const e of all) {
+    if (matches(e.a)) seeds.add(e.a);
+    if (matches(e.b)) seeds.add(e.b);
+  }
+  const reach = (edges: Map<number, number[]>): Set<number> => {
+    const seen = new Set<number>(seeds);
+    const stack = [...seeds];
+    while (stack.length) {
+      for (const n of edges.get(stack.pop()!) ?? []) {
+        if (seen.has(n)) continue;
+        seen.add(n);
+        stack.push(n);
+      }
+    }
+    return seen;
+  };
+  const below = reach(down);
+  const above = reach(up);
+  const out = new PairCounter(256);
+  // A flow is kept when it lies on a chain: both ends above a match, or both ends below one.
+  for (const e of all) if ((above.has(e.a) && above.has(e.b)) || (below.has(e.a) && below.has(e.b))) out.add(e.a, e.b, e.count);
+  return out;
 }
 
 /**

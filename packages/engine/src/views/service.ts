@@ -29,7 +29,7 @@ export type SankeyRequest = TimeBounds & {
   where?: Expr;
   host?: string | null;
   maxFlows?: number;
-} & ({ mode: "process" } | { mode: "fields"; source: string; target: string });
+} & ({ mode: "process"; focus?: string | null } | { mode: "fields"; source: string; target: string });
 
 export type ProcessTreeRequest = TimeBounds & {
   host?: string | null;
@@ -88,7 +88,7 @@ export class ViewsService {
   sankey(req: SankeyRequest, cancel?: () => void): SankeyResult {
     const scope = this.scope(req.view, req, req.host ?? null, cancel, req.where);
     const opts = req.maxFlows ? { maxFlows: Math.min(Math.max(1, req.maxFlows), 500) } : {};
-    return req.mode === "process" ? processSankey(this.host.dataset, scope, opts) : fieldSankey(this.host.dataset, scope, req.source, req.target, opts);
+    return req.mode === "process" ? processSankey(this.host.dataset, scope, { ...opts, focus: req.focus ?? null }) : fieldSankey(this.host.dataset, scope, req.source, req.target, opts);
   }
 
   /** The process tree of a host and time range, or of one event ("show in tree"). */

@@ -92,6 +92,19 @@ describe("processSankey: ParentProcessId → ProcessId", () => {
     expect(r.note).toMatch(/showing 3 of 6 flows; 3 flows \(3 events\)/);
   });
 
+  it("focus keeps only the chains through matching processes", () => {
+    const r = processSankey(ds, {}, { focus: "WHOAMI" });
+    // whoami's ancestors on venus: powershell ← WmiPrvSE ← svchost; its siblings ftp/schtasks and mercury are dropped.
+    expect(flows(r).sort()).toEqual(
+      ["venus WmiPrvSE.exe (2000) → powershell.exe (3000) = 1", "venus powershell.exe (3000) → whoami.exe (3100) = 1", "venus svchost.exe (600) → WmiPrvSE.exe (2000) = 1"].sort(),
+    );
+    expect(r.events).toBe(3);
+    const ps = processSankey(ds, {}, { focus: "powershell" });
+    // Through powershell: both hosts' WmiPrvSE → powershell, and every child of venus's powershell.
+    expect(ps.flows).toBe(6);
+    expect(processSankey(ds, {}, { focus: "nothing-like-this" }).flows).toBe(0);
+  });
+
   it("never draws a cycle when pids are reused", () => {
     const cyc = load([
       "cycle.xml",

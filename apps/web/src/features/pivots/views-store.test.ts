@@ -9,7 +9,7 @@ describe("views state in the share URL", () => {
       { kind: "ip", value: "45.77.65.211" },
       { kind: "process", value: "7580", host: "wrk-btun" },
     ],
-    sankey: { mode: "fields", source: "src_ip", target: "dest_port", host: "venus", useResult: true, maxFlows: 20 },
+    sankey: { mode: "fields", source: "src_ip", target: "dest_port", host: "venus", useResult: true, maxFlows: 20, focus: "powershell" },
     tree: { host: "wrk-btun", seq: 1234 },
     decode: { text: "not shared" },
   };

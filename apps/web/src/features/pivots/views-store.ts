@@ -13,6 +13,8 @@ export interface SankeyState {
   /** Use the current query result instead of every loaded event. */
   useResult: boolean;
   maxFlows: number;
+  /** Process mode: keep the chains through processes named like this ("" = all). */
+  focus: string;
 }
 
 /** The state of the analyst views; all of it is shareable (see `encodeViews`). */
@@ -30,7 +32,7 @@ export const INITIAL_VIEWS: ViewsState = {
   v: 1,
   tab: null,
   trail: [],
-  sankey: { mode: "process", source: "src_ip", target: "dest_ip", host: "", useResult: false, maxFlows: 40 },
+  sankey: { mode: "process", source: "src_ip", target: "dest_ip", host: "", useResult: false, maxFlows: 40, focus: "" },
   tree: { host: "", seq: null },
   decode: { text: "" },
 };
@@ -110,7 +112,8 @@ export function decodeViews(text: string): { ok: true; state: ViewsState } | { o
   }
   const sk = raw.sankey;
   if (!isObj(sk)) return err("bad sankey");
-  if (Object.keys(sk).some((k) => !["mode", "source", "target", "host", "useResult", "maxFlows"].includes(k))) return err("unknown key in sankey");
+  if (Object.keys(sk).some((k) => !["mode", "source", "target", "host", "useResult", "maxFlows", "focus"].includes(k))) return err("unknown key in sankey");
+  if (sk.focus !== undefined && typeof sk.focus !== "string") return err("bad sankey focus");
   if (sk.mode !== "process" && sk.mode !== "fields") return err("bad sankey mode");
   if (typeof sk.source !== "string" || typeof sk.target !== "string" || typeof sk.host !== "string") return err("bad sankey fields");
   if (typeof sk.useResult !== "boolean") return err("bad sankey useResult");
@@ -125,7 +128,7 @@ export function decodeViews(text: string): { ok: true; state: ViewsState } | { o
       v: 1,
       tab: raw.tab as ViewTab | null,
       trail,
-      sankey: { mode: sk.mode, source: sk.source, target: sk.target, host: sk.host, useResult: sk.useResult, maxFlows: sk.maxFlows },
+      sankey: { mode: sk.mode, source: sk.source, target: sk.target, host: sk.host, useResult: sk.useResult, maxFlows: sk.maxFlows, focus: typeof sk.focus === "string" ? sk.focus : "" },
       tree: { host: tr.host, seq: tr.seq as number | null },
       decode: { text: "" },
     },

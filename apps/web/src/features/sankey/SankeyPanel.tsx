@@ -18,7 +18,7 @@ export function SankeyPanel({ fields }: { fields: string[] }) {
   const result = inv.result && inv.result.kind !== "table" ? inv.result : null;
   const view = s.useResult && result ? { kind: "result" as const, handle: result.handle } : undefined;
   const base = { host: s.host.trim() || null, maxFlows: s.maxFlows, earliest: view ? null : (inv.timeRange?.earliest ?? null), latest: view ? null : (inv.timeRange?.latest ?? null), ...(view ? { view } : {}) };
-  const req = s.mode === "process" ? { ...base, mode: "process" as const } : { ...base, mode: "fields" as const, source: s.source, target: s.target };
+  const req = s.mode === "process" ? { ...base, mode: "process" as const, focus: s.focus || null } : { ...base, mode: "fields" as const, source: s.source, target: s.target };
   const { data, error, isFetching } = useEngine("sankey", req, s.mode === "process" || (s.source !== "" && s.target !== ""));
   return (
     <div className="sankey-panel" data-testid="sankey-panel">
@@ -39,6 +39,18 @@ export function SankeyPanel({ fields }: { fields: string[] }) {
           </>
         )}
         <HostInput value={s.host} onCommit={(host) => setSankey({ host })} />
+        {s.mode === "process" && (
+          <input
+            className="search focus-input"
+            key={s.focus}
+            defaultValue={s.focus}
+            placeholder="chains through… (powershell)"
+            onBlur={(e) => setSankey({ focus: e.target.value.trim() })}
+            onKeyDown={(e) => e.key === "Enter" && setSankey({ focus: (e.target as HTMLInputElement).value.trim() })}
+            data-testid="sankey-focus"
+            aria-label="only chains through processes named"
+          />
+        )}
         <label className="small">
           <input type="checkbox" checked={s.useResult} disabled={!result} onChange={(e) => setSankey({ useResult: e.target.checked })} data-testid="sankey-use-result" /> current result
         </label>
