@@ -63,7 +63,8 @@ export class FilterContext {
  * has grown since gets a fresh table.
  */
 const SHARED = new WeakMap<Dict, Map<string, Uint8Array>>();
-const SHARED_PER_DICT = 256;
+/** Tables kept per dictionary: at most 256, and about 32 MB for a dictionary of many values. */
+const sharedLimit = (size: number): number => Math.max(4, Math.min(256, Math.floor((32 << 20) / Math.max(1, size))));
 
 function sharedTable(expr: Expr, field: string, dict: Dict, boolean: boolean, opts: EvalOptions | undefined): Uint8Array {
   const key = `${opts?.pythonTruth ? "p" : ""}${opts?.integerDivision ? "i" : ""}${opts?.fieldType?.(field) ?? ""}|${boolean ? "b" : ""}|${field}|${JSON.stringify(expr, (k, v: unknown) => (k === "span" ? undefined : v))}`;
@@ -72,7 +73,7 @@ function sharedTable(expr: Expr, field: string, dict: Dict, boolean: boolean, op
   const hit = m.get(key);
   if (hit && hit.length === dict.size) return hit;
   const t = fastTable(expr, field, dict, boolean, opts) ?? evalTable(expr, field, dict, boolean, opts);
-  if (m.size >= SHARED_PER_DICT) m.clear();
+  if (m.size >= sharedLimit(dict.size)) m.clear();
   m.set(key, t);
   return t;
 }
