@@ -51,12 +51,13 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
   if (ctx.mappedNames?.has(name)) return null;
   const declared = ctx.fieldTypes?.get(name);
   if (declared !== undefined && declared !== "string" && declared !== "number") return null;
+  // Segments grouped by the ClickHouse column that holds the field for them.
   const groups = new Map<string, number[]>();
   const holders = new Map<string, number>();
   for (const seg of ctx.info.segments) {
     if (ctx.live && !ctx.live.has(seg.id)) continue;
-    const stored = new Set(seg.columns.map((c) => c[0]));
-    for (const s of stored) holders.set(s, (holders.get(s) ?? 0) + 1);
+    const stored = new Map(seg.columns.map((c) => [c[0], c[3]]));
+    for (const col of stored.values()) holders.set(col, (holders.get(col) ?? 0) + 1);
     let target: string | null = null;
     if (stored.has(name)) target = name;
     else {
@@ -64,17 +65,18 @@ export function fieldSql(name: string, ctx: CompileContext): FieldSql | null {
       if (alias !== undefined && stored.has(alias)) target = alias;
     }
     if (target === null) continue;
-    const g = groups.get(target);
+    const col = stored.get(target)!;
+    const g = groups.get(col);
     if (g) g.push(seg.id);
-    else groups.set(target, [seg.id]);
+    else groups.set(col, [seg.id]);
   }
   // A field no segment has is missing on every event: NULL, exactly as locally.
   if (groups.size === 0) return ctx.mappedAliases ? null : { sql: "NULL", type: "Nullable(String)" };
   const parts: Array<{ ids: number[]; col: FieldSql; all: boolean }> = [];
-  for (const [stored, ids] of groups) {
-    const f = ctx.info.fields.get(stored);
+  for (const [col, ids] of groups) {
+    const f = ctx.info.columns.get(col);
     if (!f) return null;
-    parts.push({ ids, col: { sql: ident(f.col), type: f.type }, all: holders.get(stored) === ids.length });
+    parts.push({ ids, col: { sql: ident(f.col), type: f.type }, all: holders.get(col) === ids.length });
   }
   const type = parts[0]!.col.type;
   if (parts.some((p) => p.col.type !== type)) return null;

@@ -27,8 +27,12 @@ export interface SegmentMeta {
   id: number;
   load: string;
   sourcetype: string;
-  /** Stored columns in the local order: name, kind, all-boolean flag. */
-  columns: Array<[string, StoredKind, boolean]>;
+  /**
+   * Stored columns in the local order: name, kind, all-boolean flag, and the ClickHouse column
+   * that holds them. A field whose kind differs between files gets one column per type, and each
+   * segment names its own, so nothing is ever widened or rewritten in place.
+   */
+  columns: Array<[string, StoredKind, boolean, string]>;
   aliases: Array<[string, string]>;
 }
 
@@ -118,14 +122,24 @@ export async function datasetExists(conn: Connection, dataset: string): Promise<
 export interface DatasetInfo {
   loads: LoadRecord[];
   segments: SegmentMeta[];
-  fields: Map<string, FieldColumn>;
+  /** Field name → its columns (one per type it needed), oldest first. */
+  fields: Map<string, FieldColumn[]>;
+  /** Column name → its field and type. */
+  columns: Map<string, FieldColumn>;
+}
+
+/** The column that holds field `name` in a segment. */
+export function columnFor(info: DatasetInfo, seg: SegmentMeta, name: string): FieldColumn | undefined {
+  const entry = seg.columns.find((c) => c[0] === name);
+  if (!entry) return undefined;
+  return info.columns.get(entry[3]);
 }
 
 /** Reads a dataset's metadata; a dataset that was never loaded is a clear error. */
 export async function readInfo(conn: Connection, dataset: string, opts: { mustExist: boolean; signal?: AbortSignal }): Promise<DatasetInfo> {
   if (!(await datasetExists(conn, dataset))) {
     if (opts.mustExist) throw new RemoteError(`dataset "${dataset}" does not exist on ClickHouse at ${conn.url} (load it with quarry load --clickhouse)`, "dataset");
-    return { loads: [], segments: [], fields: new Map() };
+    return { loads: [], segments: [], fields: new Map(), columns: new Map() };
   }
   const t = tables(dataset);
   const req = opts.signal ? { signal: opts.signal } : {};
@@ -140,9 +154,16 @@ export async function readInfo(conn: Connection, dataset: string, opts: { mustEx
   const segments = (await conn.rows<{ meta: string }>(`SELECT meta FROM ${ident(t.segments)} ORDER BY id`, req))
     .map((r) => JSON.parse(r.meta) as SegmentMeta)
     .filter((s) => committed.has(s.load));
-  const fields = new Map<string, FieldColumn>();
-  for (const r of await conn.rows<FieldColumn>(`SELECT name, col, type FROM ${ident(t.fields)}`, req)) fields.set(r.name, r);
-  return { loads, segments, fields };
+  const fields = new Map<string, FieldColumn[]>();
+  const columns = new Map<string, FieldColumn>();
+  for (const r of await conn.rows<FieldColumn>(`SELECT name, col, type FROM ${ident(t.fields)}`, req)) {
+    columns.set(r.col, r);
+    const list = fields.get(r.name);
+    if (list) list.push(r);
+    else fields.set(r.name, [r]);
+  }
+  for (const list of fields.values()) list.sort((a, b) => Number(a.col.slice(1)) - Number(b.col.slice(1)));
+  return { loads, segments, fields, columns };
 }
 
 /** Every dataset on the server with its committed file and event counts. */

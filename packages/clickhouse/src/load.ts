@@ -52,6 +52,7 @@ export async function loadToClickHouse(target: Target, files: Array<string | Loa
       nextSeq: info.loads.reduce((m, l) => Math.max(m, l.seqEnd), 0),
       nextSegment: Number(maxSeg[0]?.n ?? 0),
       fields: info.fields,
+      columns: info.columns,
       fingerprints: new Map(info.loads.map((l) => [l.fingerprint, l.file])),
     };
     const results: FileLoadResult[] = [];
@@ -68,7 +69,8 @@ export async function loadToClickHouse(target: Target, files: Array<string | Loa
 interface LoadState {
   nextSeq: number;
   nextSegment: number;
-  fields: Map<string, FieldColumn>;
+  fields: Map<string, FieldColumn[]>;
+  columns: Map<string, FieldColumn>;
   fingerprints: Map<string, string>;
 }
 
@@ -96,14 +98,15 @@ async function loadOne(conn: Connection, shards: Connection[], target: Target, f
 
   const load = randomUUID();
   const t = tables(target.dataset);
-  const metas: SegmentMeta[] = ds.segments.map((seg) => segmentMeta(seg, state.nextSegment + seg.id, load));
+  let metas: SegmentMeta[] = [];
   try {
-    await ensureColumns(conn, shards, target, ds, state.fields);
+    const use = await ensureColumns(conn, shards, target, ds, state);
+    metas = ds.segments.map((seg) => segmentMeta(seg, state.nextSegment + seg.id, load, use));
     let inserted = 0;
     const batchRows = opts.batchRows ?? 20_000;
     const settings = target.cluster ? { insert_distributed_sync: 1 } : undefined;
     for (const seg of ds.segments) {
-      const cols = [...seg.columns].map(([n, c]) => ({ col: state.fields.get(n)!, c }));
+      const cols = [...seg.columns].map(([n, c]) => ({ col: use.get(n)!, c }));
       for (let start = 0; start < seg.rowCount; start += batchRows) {
         if (opts.signal?.aborted) throw new RemoteError("load cancelled", "cancelled");
         const end = Math.min(seg.rowCount, start + batchRows);
@@ -139,18 +142,22 @@ async function rollback(conn: Connection, shards: Connection[], target: Target, 
   }
 }
 
-function segmentMeta(seg: Segment, id: number, load: string): SegmentMeta {
+function segmentMeta(seg: Segment, id: number, load: string, use: Map<string, FieldColumn>): SegmentMeta {
   return {
     id,
     load,
     sourcetype: seg.sourcetype,
-    columns: [...seg.columns].map(([n, c]) => [n, c.kind, c.kind === "str" && c.boolean === true]),
+    columns: [...seg.columns].map(([n, c]) => [n, c.kind, c.kind === "str" && c.boolean === true, use.get(n)!.col]),
     aliases: [...seg.aliases],
   };
 }
 
-/** Gives every field of the file a column, widening nothing: a field whose kind no longer fits is a conflict. */
-async function ensureColumns(conn: Connection, shards: Connection[], target: Target, ds: Dataset, fields: Map<string, FieldColumn>): Promise<void> {
+/**
+ * Picks the column for every field of the file: an existing column of that field whose type holds
+ * this file's values, else a new column of the needed type (one more column for the field; the
+ * older one keeps serving the files already loaded).
+ */
+async function ensureColumns(conn: Connection, shards: Connection[], target: Target, ds: Dataset, state: LoadState): Promise<Map<string, FieldColumn>> {
   const kinds = new Map<string, Set<StoredKind>>();
   for (const seg of ds.segments) {
     for (const [n, c] of seg.columns) {
@@ -161,26 +168,32 @@ async function ensureColumns(conn: Connection, shards: Connection[], target: Tar
   }
   const t = tables(target.dataset);
   const added: FieldColumn[] = [];
+  const use = new Map<string, FieldColumn>();
   const taken = await existingColumns(conn, target.dataset);
-  for (const f of fields.values()) taken.add(f.col);
+  for (const c of state.columns.keys()) taken.add(c);
   let next = 0;
   for (const [name, ks] of kinds) {
     const need = chTypeFor(ks);
-    const have = fields.get(name);
+    const have = (state.fields.get(name) ?? []).find((f) => holds(f.type, need));
     if (have) {
-      if (!holds(have.type, need)) {
-        throw new RemoteError(`field "${name}" is stored as ${have.type} in dataset "${target.dataset}" but this file needs ${need}; load it into a new dataset`, "conflict");
-      }
+      use.set(name, have);
       continue;
     }
     while (taken.has(`c${next}`)) next++;
     const col: FieldColumn = { name, col: `c${next}`, type: need };
     taken.add(col.col);
     added.push(col);
+    use.set(name, col);
   }
   await addColumns(conn, target, shards, added);
   await conn.insert(ident(t.fields), added.map((f) => ({ name: f.name, col: f.col, type: f.type })));
-  for (const f of added) fields.set(f.name, f);
+  for (const f of added) {
+    state.columns.set(f.col, f);
+    const list = state.fields.get(f.name);
+    if (list) list.push(f);
+    else state.fields.set(f.name, [f]);
+  }
+  return use;
 }
 
 function eventRow(seg: Segment, r: number, segmentId: number, load: string, cols: Array<{ col: FieldColumn; c: Segment["columns"] extends Map<string, infer C> ? C : never }>): Record<string, unknown> {

@@ -10,9 +10,11 @@ import type { DatasetInfo, FieldColumn, StoredKind } from "./layout.ts";
 /** One event row as selected by `eventColumns`. */
 export type EventRow = Record<string, unknown>;
 
-/** The SELECT list that `rebuildDataset` reads. */
-export function eventColumns(info: DatasetInfo): string[] {
-  return ["_seq", "_ts", "_segment", "_raw", ...[...info.fields.values()].map((f) => f.col)];
+/** The SELECT list that `rebuildDataset` reads: the columns stored by the `live` segments (default all). */
+export function eventColumns(info: DatasetInfo, live?: ReadonlySet<number>): string[] {
+  const cols = new Set<string>();
+  for (const seg of info.segments) if (!live || live.has(seg.id)) for (const c of seg.columns) if (info.columns.has(c[3])) cols.add(c[3]);
+  return ["_seq", "_ts", "_segment", "_raw", ...[...cols].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)))];
 }
 
 interface Pending {
@@ -30,7 +32,7 @@ export function rebuildDataset(info: DatasetInfo, rows: Iterable<EventRow>): Dat
   const pending = new Map<number, Pending>();
   for (const meta of info.segments) {
     pending.set(meta.id, {
-      kinds: meta.columns.map(([name, kind, bool]) => [name, kind, bool, info.fields.get(name)!, ds.dict(name)]),
+      kinds: meta.columns.map(([name, kind, bool, col]) => [name, kind, bool, info.columns.get(col)!, ds.dict(name)]),
       seq: [],
       time: [],
       raw: [],

@@ -22,7 +22,7 @@ import {
 } from "@quarry/engine";
 import { Connection } from "./conn.ts";
 import { readInfo, tables, type DatasetInfo, type Target } from "./layout.ts";
-import { planPredicate, type Pred } from "./compile.ts";
+import { planPredicate, withLiveSegments, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
 import { ident, literal } from "./sql.ts";
@@ -38,12 +38,12 @@ export interface RemoteOptions {
   onSql?: (sql: string, pred: Pred | null, mode: "events" | "stats") => void;
 }
 
-/** The SELECT that fetches a plan's events. */
-export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null): string {
+/** The SELECT that fetches a plan's events (only the columns of the segments it can match). */
+export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null, live?: ReadonlySet<number>): string {
   const t = tables(dataset);
   const loads = info.loads.map((l) => literal(l.load)).join(", ");
   const where = [`_load IN (${loads || "''"})`, ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
-  return `SELECT ${eventColumns(info).map(ident).join(", ")} FROM ${ident(t.events)} WHERE ${where} ORDER BY _seq`;
+  return `SELECT ${eventColumns(info, live).map(ident).join(", ")} FROM ${ident(t.events)} WHERE ${where} ORDER BY _seq`;
 }
 
 /** Fetches the events a plan needs and rebuilds them into a local dataset. */
@@ -53,8 +53,10 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
     const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
     const facts = mappingFacts(opts.mappings);
-    const pred = planPredicate(plan, { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 });
-    const sql = selectSql(info, target.dataset, pred);
+    const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
+    const pred = planPredicate(plan, ctx);
+    const live = pred === null ? undefined : withLiveSegments(plan, ctx).live;
+    const sql = selectSql(info, target.dataset, pred, live);
     opts.onSql?.(sql, pred, "events");
     const rows = await conn.rows(sql, req);
     const dataset = rebuildDataset(info, rows);
