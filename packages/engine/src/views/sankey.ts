@@ -148,15 +148,20 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
     const hostCol = logicalColumn(seg, "host");
     for (let start = 0; start < rows.length; start += BATCH_ROWS) {
       scope.cancel?.();
-      const batch = rows.subarray(start, start + BATCH_ROWS);
-      const kinds = eventKinds(seg, batch);
+      const all = rows.subarray(start, start + BATCH_ROWS);
+      // Classify first, then read the other columns only for the process creations.
+      const kinds = eventKinds(seg, all);
+      let n = 0;
+      const picked = new Uint32Array(all.length);
+      for (let i = 0; i < all.length; i++) if (kinds[i] === EventKind.ProcessStart) picked[n++] = all[i];
+      if (n === 0) continue;
+      const batch = picked.subarray(0, n);
       const pid = numbersOf(pidCol, batch);
       const ppid = numbersOf(ppidCol, batch);
       const host = hosts.codes(hostCol, batch);
       const child = nameCodes(seg, batch, "name", "image");
       const parent = nameCodes(seg, batch, "parentName", "parentImage");
       for (let i = 0; i < batch.length; i++) {
-        if (kinds[i] !== EventKind.ProcessStart) continue;
         const p = pid[i];
         const pp = ppid[i];
         if (!(p >= 0 && p < 4294967296 && pp >= 0 && pp < 4294967296)) continue;
