@@ -9,11 +9,14 @@ import { EnrichmentTable } from "../pivots/EnrichmentBadge.tsx";
 import { decodeText, pivotTo, showTree, views } from "../pivots/views-store.ts";
 import { HostInput } from "../sankey/SankeyPanel.tsx";
 
+const MAX_PROCESSES = 3000;
+
 /** The process tree of a host (and the time range), or of one event; expandable, with command lines decoded inline. */
 export function ProcessTreePanel() {
   const { host, seq } = useStore(views).tree;
   const inv = useStore(investigation);
-  const req = seq !== null ? { seq } : { host: host || null, earliest: inv.timeRange?.earliest ?? null, latest: inv.timeRange?.latest ?? null };
+  // A person reads a few thousand processes at most; the engine says how many were left out.
+  const req = seq !== null ? { seq, maxProcesses: MAX_PROCESSES } : { host: host || null, earliest: inv.timeRange?.earliest ?? null, latest: inv.timeRange?.latest ?? null, maxProcesses: MAX_PROCESSES };
   const { data, error, isFetching } = useEngine("processTree", req);
   const enrich = useEngine("enrich", { hosts: host ? [host] : [] }, !!host);
   const [find, setFind] = useState("");
