@@ -163,6 +163,8 @@ export async function readInfo(conn: Connection, dataset: string, opts: { mustEx
     else fields.set(r.name, [r]);
   }
   for (const list of fields.values()) list.sort((a, b) => Number(a.col.slice(1)) - Number(b.col.slice(1)));
+  // Segments written before fields could have one column per type name no column: the field's only one.
+  for (const seg of segments) for (const c of seg.columns) if (c[3] === undefined) c[3] = fields.get(c[0])?.[0]?.col ?? "";
   return { loads, segments, fields, columns };
 }
 
