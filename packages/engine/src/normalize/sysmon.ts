@@ -68,6 +68,8 @@ registerNormalizer({
     "destination.port": "DestinationPort",
     "destination.domain": "DestinationHostname",
     "network.transport": "Protocol",
+    // The BOTSv2 hunt extracts the process basename with `rex field=app "\\\\(?<APP>...)"`: app is the full image path.
+    app: "Image",
     process_path: "Image",
     process_id: "ProcessId",
     parent_process_id: "ParentProcessId",
@@ -107,7 +109,6 @@ function deriveSysmon(e: ParsedEvent): void {
     f.process_name = name;
     f.process = name;
     f.process_exec = name;
-    if (id === "3") f.app = name;
   }
   const parent = text(f.ParentImage);
   if (parent) {

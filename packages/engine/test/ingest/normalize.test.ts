@@ -85,7 +85,9 @@ describe("Sysmon", () => {
     expect(e("destination.ip")).toBe("172.217.17.132");
     expect(e("dest_port")).toBe("80");
     expect(e("network.transport")).toBe("tcp");
-    expect(e("app")).toBe("powershell.exe");
+    // app is the image path (the BOTSv2 hunt extracts the basename from it with rex).
+    expect(e("app")).toBe(e("Image"));
+    expect(String(e("app"))).toMatch(/\\powershell\.exe$/i);
     expect(e("EventDescription")).toBe("Network connection detected");
   });
 
