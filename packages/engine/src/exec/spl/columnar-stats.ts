@@ -3,9 +3,8 @@ import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
 import type { Column, Scalar } from "../../store/types.ts";
 import type { EventList } from "../event-list.ts";
-import { compareKeys } from "./aggregate.ts";
 import type { Row, Table } from "./table.ts";
-import { fromList, textOf } from "./values.ts";
+import { compareScalarsSpl, fromList, textOf } from "./values.ts";
 
 type StatsPipe = Extract<Pipe, { kind: "stats" }>;
 
@@ -61,9 +60,25 @@ class ValueIndex {
     return (m[id] = this.intern(text, text));
   }
 
-  /** Dense index of a number from a numeric column. */
+  private readonly byNumber = new Map<number, number>();
+
+  /** Dense index of a number from a numeric column (cached by value: formatting per event was a hot spot in the bench). */
   ofNumber(v: number): number {
-    return this.intern(textOf(v), v);
+    let i = this.byNumber.get(v);
+    if (i === undefined) this.byNumber.set(v, (i = this.intern(textOf(v), v)));
+    return i;
+  }
+
+  /** Rank of each dense index in Splunk order (equal-comparing values share a rank). */
+  ranks(): Int32Array {
+    const idx = this.values.map((_, i) => i);
+    idx.sort((a, b) => compareScalarsSpl(this.values[a]!, this.values[b]!));
+    const rank = new Int32Array(idx.length);
+    for (let j = 0, r = 0; j < idx.length; j++) {
+      if (j > 0 && compareScalarsSpl(this.values[idx[j - 1]!]!, this.values[idx[j]!]!) !== 0) r++;
+      rank[idx[j]!] = r;
+    }
+    return rank;
   }
 }
 
@@ -231,7 +246,16 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
   const order = Array.from({ length: groups }, (_, i) => i);
   const keyOfGroup = (g: number) => p.by.map((_, k) => byIndex[k]!.values[groupKeys[k]![g]!]!);
   const keys = order.map(keyOfGroup);
-  order.sort((a, b) => compareKeys(keys[a]!, keys[b]!));
+  // Same order as compareKeys over the key scalars, but each distinct value is compared once
+  // (ranks) instead of parsing both texts as numbers on every comparison (bench: 2-key stats at 1M).
+  const ranks = byIndex.map((ix) => ix.ranks());
+  order.sort((a, b) => {
+    for (let k = 0; k < ranks.length; k++) {
+      const d = ranks[k]![groupKeys[k]![a]!]! - ranks[k]![groupKeys[k]![b]!]!;
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
   const rows: Row[] = order.map((g) => {
     const row: Row = {};
     p.by.forEach((f, k) => (row[f] = keys[g]![k]!));
