@@ -119,7 +119,7 @@ export class Investigation {
 
   /** The text in the query editor. */
   async queryText(): Promise<string> {
-    return (await this.page.locator(".query-editor .view-lines").innerText()).replace(/\u00a0/g, " ");
+    return (await this.page.getByTestId("query-editor").getAttribute("data-query")) ?? "";
   }
 
   /** Saves a full-page screenshot into the test's output folder. */

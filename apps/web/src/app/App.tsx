@@ -44,7 +44,8 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable);
+      // Monaco may take input through EditContext on a plain element, so being inside an editor counts too.
+      const typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable || !!t.closest(".monaco-editor, .query-editor"));
       if (e.key === "?" && !typing) setHelp((h) => !h);
       if (e.key === "/" && !typing) {
         // "/" jumps to the query editor, as in most log tools.

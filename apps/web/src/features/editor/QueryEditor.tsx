@@ -139,5 +139,6 @@ export function QueryEditor() {
     };
   }, [lang, q.text]);
 
-  return <div className="query-editor" ref={host} data-testid="query-editor" data-lang={lang} />;
+  // data-query mirrors the model for tests and assistive tools (Monaco renders only visible lines).
+  return <div className="query-editor" ref={host} data-testid="query-editor" data-lang={lang} data-query={q.text[lang]} />;
 }
