@@ -67,12 +67,11 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
       return evalCompare(expr, getField, opts);
     case "wildcard": {
       const target = evalExpr(expr.target, getField, opts);
-      return anyValue(target, (s) => expr.patterns.some((p) => wildcardRegExp(p, expr.caseInsensitive).test(s)));
+      return matchAny(target, expr.patterns, expr.caseInsensitive, false);
     }
     case "regex": {
       const target = evalExpr(expr.target, getField, opts);
-      const res = expr.patterns.map((p) => checkedRegex(p, expr.caseInsensitive));
-      return anyValue(target, (s) => res.some((re) => re.test(s)));
+      return matchAny(target, expr.patterns, expr.caseInsensitive, true);
     }
     case "in": {
       const target = evalExpr(expr.target, getField, opts);
@@ -110,7 +109,8 @@ export function evalExpr(expr: Expr, getField: GetField, opts: EvalOptions = {})
       if (expr.args.length < fn.minArgs || expr.args.length > fn.maxArgs) {
         throw new EvalError(`${expr.name} takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs}..${fn.maxArgs}`} arguments, got ${expr.args.length}`);
       }
-      const args = expr.args.map((a) => evalExpr(a, getField, opts));
+      const args: Value[] = new Array<Value>(expr.args.length);
+      for (let i = 0; i < expr.args.length; i++) args[i] = evalExpr(expr.args[i]!, getField, opts);
       return fn.impl(args, { caseInsensitive: expr.caseInsensitive ?? false, getField, float: expr.args.some(isFloatExpr), python: opts.pythonTruth === true });
     }
     case "term": {
@@ -244,6 +244,8 @@ function order(a: Scalar, b: Scalar, ci: boolean, type?: FieldType): number | nu
 export function dateMs(v: Scalar): number | null {
   if (typeof v === "number") return v;
   if (typeof v !== "string") return null;
+  const fast = isoFast(v);
+  if (fast !== null) return fast;
   const n = parseNumber(v.trim());
   if (!Number.isNaN(n)) return n;
   const m = /^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(v.trim());
@@ -255,6 +257,63 @@ export function dateMs(v: Scalar): number | null {
   if (Number.isNaN(base)) return null;
   const frac = m[2] ? Number("0." + m[2]) * 1000 : 0;
   return base + frac;
+}
+
+/** Digit at position i, or -1. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+/** The decimal number in s[a, b), or -1 when a character is not a digit. */
+function digitsAt(s: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const d = digit(s, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` parsed by position (the common log form, millions of
+ * distinct values in a dataset): several times faster than a regex. Null for any other shape.
+ */
+function isoFast(s: string): number | null {
+  if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null;
+  const t = s.charCodeAt(10);
+  if (t !== 84 && t !== 32) return null;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 7);
+  const d = digitsAt(s, 8, 10);
+  const h = digitsAt(s, 11, 13);
+  const mi = digitsAt(s, 14, 16);
+  const se = digitsAt(s, 17, 19);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return null;
+  let i = 19;
+  let frac = 0;
+  if (s.charCodeAt(i) === 46) {
+    let scale = 100;
+    i++;
+    const start = i;
+    while (i < s.length && digit(s, i) >= 0) {
+      frac += digit(s, i) * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === start) return null;
+  }
+  let offset = 0;
+  const z = s.charCodeAt(i);
+  if (z === 90 && i === s.length - 1) offset = 0;
+  else if ((z === 43 || z === 45) && (s.length - i === 6 || s.length - i === 5)) {
+    const oh = digitsAt(s, i + 1, i + 3);
+    const om = s.length - i === 6 ? (s.charCodeAt(i + 3) === 58 ? digitsAt(s, i + 4, i + 6) : -1) : digitsAt(s, i + 3, i + 5);
+    if (oh < 0 || om < 0) return null;
+    offset = (z === 43 ? 1 : -1) * (oh * 60 + om) * 60000;
+  } else return null;
+  return Date.UTC(y, mo - 1, d, h, mi, se) + frac - offset;
 }
 
 function toBool(v: Scalar): boolean | null {
@@ -470,15 +529,25 @@ export function toNumber(v: Scalar): number | null {
   return null;
 }
 
-/** Applies a string test to a value (any element of a multi-value); null for a missing value. */
-function anyValue(v: Value, test: (s: string) => boolean): boolean | null {
+/**
+ * Wildcard or regex patterns against a value (any element of a multi-value); null when missing.
+ * Written as plain loops: it runs once per distinct value or per row, and per-call closures are
+ * costly there.
+ */
+function matchAny(v: Value, patterns: string[], ci: boolean, regex: boolean): boolean | null {
   if (v === null) return null;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return null;
-    return v.some((x) => x !== null && test(String(x)));
+  const list = Array.isArray(v) ? v : [v];
+  if (list.length === 0) return null;
+  for (let p = 0; p < patterns.length; p++) {
+    const m = regex ? checkedRegex(patterns[p]!, ci) : wildcardRegExp(patterns[p]!, ci);
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (x !== null && x !== undefined && m.test(String(x))) return true;
+    }
   }
-  return test(String(v));
+  return false;
 }
+
 
 /** Compares with a named operator; exported for executors that compare outside expressions. */
 export type { CompareOp };
