@@ -81,3 +81,20 @@ test("cancelling a load stops it and leaves nothing half-loaded", async ({ inves
   await investigation.waitForLoads();
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "1");
 });
+
+test("a real drag-and-drop onto the drop zone loads the dropped files", async ({ investigation, page }) => {
+  await investigation.open();
+  const dataTransfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['{"ts":"2024-01-01T00:00:00Z","event_type":"dns"}\n{"ts":"2024-01-01T00:00:01Z","event_type":"dns"}\n'], "dropped-1.json"));
+    dt.items.add(new File(['{"ts":"2024-01-01T00:00:02Z","event_type":"http"}\n'], "dropped-2.json"));
+    return dt;
+  });
+  await page.getByTestId("dropzone").dispatchEvent("dragover", { dataTransfer });
+  await expect(page.getByTestId("dropzone")).toHaveClass(/over/);
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer });
+  await investigation.waitForLoads();
+  expect(await investigation.eventsOf("dropped-1.json")).toBe(2);
+  expect(await investigation.eventsOf("dropped-2.json")).toBe(1);
+  await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "3");
+});
