@@ -309,7 +309,7 @@ export function dictLeafTable(ctx: FilterContext, seg: Segment, expr: Expr): { i
 /** ANDs a dictionary leaf into `out` in place; false when the leaf is not one. */
 function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array): boolean {
   const leaf = dictLeaf(seg, expr);
-  if (!leaf) return numericAndInto(seg, expr, out);
+  if (!leaf) return numericAndInto(seg, expr, out, ctx.opts.cancel);
   const table = ctx.table(expr, leaf.name, leaf.col.dict, leaf.col.boolean === true);
   const ids = leaf.col.ids;
   const n = seg.rowCount;
@@ -327,7 +327,7 @@ function andInto(ctx: FilterContext, seg: Segment, expr: Expr, out: Uint8Array):
 }
 
 /** ANDs `field <op> number` over a numeric column into `out` in place; false when the leaf is not one. */
-function numericAndInto(seg: Segment, expr: Expr, out: Uint8Array): boolean {
+function numericAndInto(seg: Segment, expr: Expr, out: Uint8Array, cancel: CancelToken | undefined): boolean {
   if (expr.kind !== "compare" || expr.left.kind !== "field" || expr.left.index !== undefined || expr.left.event !== undefined) return false;
   if (expr.right.kind !== "literal" || typeof expr.right.value !== "number") return false;
   const col = columnOf(seg, expr.left.name);
@@ -336,7 +336,9 @@ function numericAndInto(seg: Segment, expr: Expr, out: Uint8Array): boolean {
   const x = expr.right.value;
   const n = seg.rowCount;
   const op = expr.op;
+  const batch = BATCH_ROWS - 1;
   for (let r = 0; r < n; r++) {
+    if ((r & batch) === 0) checkCancelled(cancel);
     const o = out[r]!;
     if (o === FALSE) continue;
     const v = values[r]!;
@@ -412,6 +414,7 @@ function leafMask(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
       return out;
     }
     if (col?.kind === "num") {
+      checkCancelled(ctx.opts.cancel);
       const fast = numericFast(expr, col.values, n);
       if (fast) return fast;
     }

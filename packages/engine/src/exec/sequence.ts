@@ -58,6 +58,7 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     // table of bit masks per field: a single pass sets all their bits.
     const byField = new Map<string, { ids: Uint32Array; masks: Uint32Array }>();
     preds.forEach((p, i) => {
+      checkCancelled(state.ctx.cancel);
       const bit = 2 ** i;
       const leaf = dictLeafTable(fctx, seg, p);
       if (leaf) {
@@ -116,6 +117,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const untilBit = source.until ? bitOf(source.until.where) : 0;
   if (preds.length > 32) throw new ExecError("a sequence has at most 32 different stage queries (missing events and until included)");
   const { list, bits } = stageMasks(state, preds);
+  checkCancelled(state.ctx.cancel);
   const ds = state.ds;
   const interner = new KeyInterner();
   const nullKeys = state.ctx.nullJoinKeys ?? false;
@@ -149,6 +151,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     }
   }
 
+  checkCancelled(state.ctx.cancel);
   // Record pool: record r owns pool[r*nPos .. r*nPos+nPos) (candidate positions).
   let pool = new Int32Array(64 * nPos);
   let recKey = new Int32Array(64);
