@@ -56,6 +56,13 @@ test("brushing the timeline narrows the time range and the events table follows"
   await investigation.screenshot("brushed");
   await page.getByTestId("reset-range").click();
   await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", "158");
+
+  // With a query shown, brushing re-runs it over the range.
+  await investigation.runQuery("spl", "*");
+  expect(await investigation.result()).toEqual({ kind: "events", total: 158 });
+  await investigation.brushTimeline(0, 0.1);
+  await expect(page.getByTestId("result-summary")).toHaveAttribute("data-total", "8");
+  await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", "8");
 });
 
 test("200k events: the table scrolls to the last row without freezing the page", async ({ investigation, page }) => {

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { engine } from "../engine/client.ts";
 import { datasetChanged, useEngine } from "../engine/hooks.ts";
 import { DatasetsPanel } from "../features/datasets/DatasetsPanel.tsx";
@@ -32,6 +32,15 @@ export function App() {
   const onValue = addFilter;
   const columns = useColumns(status.data);
   useEffect(() => applyTheme(theme), [theme]);
+  // A new time range re-runs the shown query, so every panel follows the range.
+  const firstRange = useRef(true);
+  useEffect(() => {
+    if (firstRange.current) {
+      firstRange.current = false;
+      return;
+    }
+    if (investigation.get().result && queryState.get().status !== "running") void runCurrentQuery();
+  }, [inv.timeRange]);
   useEffect(() => {
     // `quarry serve --open-sample` links to ?sample=1: load the sample once, on first start.
     if (new URLSearchParams(location.search).get("sample") === "1" && queue.jobs.get().length === 0) {
