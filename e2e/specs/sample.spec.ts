@@ -41,6 +41,12 @@ test("clicking a field value adds the filter through the EQL AST and re-runs", a
   await investigation.open("/?sample=1");
   await investigation.waitForLoads();
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", String(index.events));
+  // Opening the sample link again after a reload (data restored from IndexedDB) does not load it twice.
+  await expect(page.getByTestId("saved-note")).toHaveAttribute("data-saved", "saved", { timeout: 60_000 });
+  await investigation.open("/?sample=1");
+  await expect(page.getByTestId("saved-note")).toHaveAttribute("data-saved", "restored");
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", String(index.events));
   await investigation.runQuery("eql", "any where true // every event");
   expect((await investigation.result()).total).toBe(index.events);
   const st = index.files.find((f) => f.sourcetype === "stream:dns")!;

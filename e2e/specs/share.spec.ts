@@ -42,8 +42,8 @@ test("a reload keeps the loaded datasets (IndexedDB) and the investigation (URL)
   await investigation.waitForLoads();
   await investigation.runQuery("eql", 'library where dll.name == "scrobj.dll"');
   expect(await investigation.result()).toEqual({ kind: "events", total: 1 });
-  // The dataset is saved once the load queue is empty; give IndexedDB a moment to commit.
-  await page.waitForTimeout(500);
+  // The dataset is saved once the load queue is empty.
+  await expect(page.getByTestId("saved-note")).toHaveAttribute("data-saved", "saved");
   await page.reload();
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "150");
   await expect(page.getByTestId("result-summary")).toHaveAttribute("data-total", "1");

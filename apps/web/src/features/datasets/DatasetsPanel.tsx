@@ -21,6 +21,7 @@ export function DatasetsPanel({ queue }: { queue: IngestQueue }) {
           ))}
         </ul>
       )}
+      <SavedNote queue={queue} />
       <LoadedSummary onClear={() => void queue.clear().then(clearQuery)} onRemove={(i, name) => void queue.removeFile(i, name).then(clearQuery)} />
     </section>
   );
@@ -188,4 +189,12 @@ function LoadedSummary({ onClear, onRemove }: { onClear: () => void; onRemove: (
       <button type="button" className="ghost small" onClick={onClear}>Forget all data</button>
     </div>
   );
+}
+
+/** Whether the data survives a reload. */
+function SavedNote({ queue }: { queue: IngestQueue }) {
+  const saved = useStore(queue.saved);
+  if (!saved) return null;
+  const text = saved === "saved" ? "Saved in this browser: a reload keeps it." : saved === "restored" ? "Restored from this browser." : `Not saved in this browser (${saved.replace(/^not saved:? ?/, "") || "no storage"}).`;
+  return <p className={`small ${saved.startsWith("not") ? "warn" : "muted"}`} data-testid="saved-note" data-saved={saved}>{text}</p>;
 }

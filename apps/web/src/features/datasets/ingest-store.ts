@@ -33,6 +33,8 @@ export class IngestQueue {
   private readonly entries = new Map<number, Entry>();
   private chain: Promise<void> = Promise.resolve();
 
+  /** Whether the loaded data is saved in this browser (IndexedDB), for the datasets panel. */
+  readonly saved = createStore<string | null>(null);
   /** Files the last restore brought back from this browser's storage. */
   readonly restored = createStore<number>(0);
   private pending = 0;
@@ -46,6 +48,7 @@ export class IngestQueue {
       (status) => {
         if (status && status.files.length > 0) {
           this.restored.set(status.files.length);
+          this.saved.set("restored");
           this.onLoaded();
         }
       },
@@ -110,7 +113,11 @@ export class IngestQueue {
       .then(() => this.run(id, name, entry))
       .finally(() => {
         // Once the queue is empty, the dataset is saved so a reload keeps it.
-        if (--this.pending === 0) void this.engine.call("persist", {}).catch((e: Error) => console.warn(`could not save the dataset: ${e.message}`));
+        if (--this.pending === 0)
+          void this.engine.call("persist", {}).then(
+            (r) => this.saved.set(r.bytes > 0 ? "saved" : "not saved"),
+            (e: Error) => this.saved.set(`not saved: ${e.message}`),
+          );
       });
   }
 
@@ -118,6 +125,15 @@ export class IngestQueue {
     if (entry.abort.signal.aborted) return;
     this.update(id, (j) => ({ ...j, state: "loading" }));
     try {
+      // A fetched file (the sample) that is already loaded, e.g. restored from this browser, is not loaded twice.
+      const size = this.jobs.get().find((j) => j.id === id)?.size ?? null;
+      if (entry.source.kind === "url" && size !== null) {
+        const have = (await this.engine.call("status", {})).files.find((f) => f.name === name && f.bytes === size);
+        if (have) {
+          this.update(id, (j) => ({ ...j, state: "done", bytes: have.bytes, events: have.events, problems: have.problems, summary: null }));
+          return;
+        }
+      }
       const summary = await this.engine.call("ingest", { name, source: entry.source }, {
         signal: entry.abort.signal,
         onProgress: (p) => this.update(id, (j) => ({ ...j, bytes: p.bytes, events: p.events, problems: p.problems })),
