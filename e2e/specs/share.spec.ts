@@ -65,3 +65,23 @@ test("a damaged share link says so and the app still works", async ({ investigat
   await investigation.waitForLoads();
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", "150");
 });
+
+test("a stopped engine rejects its calls, says so, and restarts with the saved data", async ({ investigation, page }) => {
+  await investigation.open();
+  await investigation.drop([REGSVR32]);
+  await investigation.waitForLoads();
+  await expect(page.getByTestId("saved-note")).toHaveAttribute("data-saved", "saved");
+  // What the app does when the worker dies: the client marks it dead and terminates the worker.
+  const rejected = await page.evaluate(async () => {
+    const engine = (globalThis as unknown as { quarryEngine: { call(m: string, p: unknown): Promise<unknown>; fail(r: string): void } }).quarryEngine;
+    const pending = engine.call("status", {}).then(() => "resolved", (e: Error) => e.message);
+    engine.fail("simulated crash");
+    return pending;
+  });
+  expect(rejected).toContain("simulated crash");
+  await expect(page.getByTestId("dataset-status")).toContainText("Engine stopped: simulated crash");
+  await page.getByRole("button", { name: "Restart engine" }).click();
+  await expect(page.getByTestId("dataset-status")).toContainText("150 events");
+  await investigation.runQuery("eql", 'any where process.name == "regsvr32.exe"');
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+});
