@@ -11,6 +11,6 @@ export { compilePredicate, planPredicate, fieldSql } from "./compile.ts";
 export type { Pred, CompileContext } from "./compile.ts";
 export { rebuildDataset } from "./rebuild.ts";
 export { runEqlRemote, runSplRemote, fetchForPlan, selectSql } from "./remote.ts";
-export type { RemoteOptions } from "./remote.ts";
+export type { RemoteOptions, RemoteMode } from "./remote.ts";
 export { listDatasets } from "./layout.ts";
 export { clickhouseProxy } from "./proxy.ts";

@@ -26,6 +26,10 @@ import { planPredicate, withLiveSegments, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
 import { ident, literal } from "./sql.ts";
+import { eventReduction, type Reduction } from "./reduce.ts";
+
+/** Where a remote run did its work (see `RemoteOptions.onSql`). */
+export type RemoteMode = "events" | "stats" | Reduction["mode"];
 
 /** Options shared by remote runs. */
 export interface RemoteOptions {
@@ -34,20 +38,35 @@ export interface RemoteOptions {
   queryId?: string;
   /** Elasticsearch mappings applied to the rebuilt dataset, as `quarry eql --mapping` does locally. */
   mappings?: Array<{ text: string; index?: string }>;
-  /** Called with the SQL that ran: `events` selected events for the local executors, `stats` aggregated in ClickHouse. */
-  onSql?: (sql: string, pred: Pred | null, mode: "events" | "stats") => void;
+  /**
+   * Called with the SQL that ran: `events` selected events for the local executors, `stats`
+   * aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
+   */
+  onSql?: (sql: string, pred: Pred | null, mode: RemoteMode) => void;
 }
 
 /** The SELECT that fetches a plan's events (only the columns of the segments it can match). */
-export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null, live?: ReadonlySet<number>): string {
+export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null, live?: ReadonlySet<number>, cut?: Reduction): string {
   const t = tables(dataset);
-  const loads = info.loads.map((l) => literal(l.load)).join(", ");
-  const where = [`_load IN (${loads || "''"})`, ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
-  return `SELECT ${eventColumns(info, live).map(ident).join(", ")} FROM ${ident(t.events)} WHERE ${where} ORDER BY _seq`;
+  const cols = eventColumns(info, live).map(ident).join(", ");
+  const where = [whereLoaded(info), ...(pred ? [`(${pred.sql})`] : []), ...(cut?.where ?? [])].join(" AND ");
+  if (!cut) return `SELECT ${cols} FROM ${ident(t.events)} WHERE ${where} ORDER BY _seq`;
+  // The cut sorts its own way; the rebuild wants ingest order (dictionary ids as at ingest).
+  return `SELECT * FROM (SELECT ${cols} FROM ${ident(t.events)} WHERE ${where} ${cut.tail}) ORDER BY _seq`;
+}
+
+/** Rows of committed loads only. */
+function whereLoaded(info: DatasetInfo): string {
+  return `_load IN (${info.loads.map((l) => literal(l.load)).join(", ") || "''"})`;
 }
 
 /** Fetches the events a plan needs and rebuilds them into a local dataset. */
-export async function fetchForPlan(target: Target, plan: QueryPlan, opts: RemoteOptions = {}): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string }> {
+export async function fetchForPlan(
+  target: Target,
+  plan: QueryPlan,
+  opts: RemoteOptions = {},
+  allowCut = false,
+): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string; scanned?: number }> {
   const conn = new Connection(target.url);
   try {
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
@@ -56,12 +75,17 @@ export async function fetchForPlan(target: Target, plan: QueryPlan, opts: Remote
     const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
     const pred = planPredicate(plan, ctx);
     const live = pred === null ? undefined : withLiveSegments(plan, ctx).live;
-    const sql = selectSql(info, target.dataset, pred, live);
-    opts.onSql?.(sql, pred, "events");
+    const cut = allowCut ? eventReduction(plan, pred, ctx) ?? undefined : undefined;
+    const sql = selectSql(info, target.dataset, pred, live, cut);
+    opts.onSql?.(sql, pred, cut?.mode ?? "events");
     const rows = await conn.rows(sql, req);
     const dataset = rebuildDataset(info, rows);
     for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
-    return { dataset, info, sql };
+    if (!cut) return { dataset, info, sql };
+    // The run sees only the kept events; how many the search selected is counted in ClickHouse.
+    const where = [whereLoaded(info), ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
+    const n = await conn.rows<{ n: string }>(`SELECT count() AS n FROM ${ident(tables(target.dataset).events)} WHERE ${where}`, req);
+    return { dataset, info, sql, scanned: Number(n[0]?.n ?? 0) };
   } finally {
     await conn.close();
   }
@@ -114,9 +138,11 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
       return { fields: pushed.fields, results: pushed.results, plan, scanned: pushed.scanned, fastPath: false, elapsedMs: performance.now() - started, tz };
     }
   }
-  const { dataset } = await fetchForPlan(target, plan, remote);
+  // A cut is only exact when the SQL filter is the whole selection (no time pickers to apply later).
+  const cutOk = opts.earliest === undefined && opts.latest === undefined;
+  const { dataset, scanned } = await fetchForPlan(target, plan, remote, cutOk);
   const res = runSpl(dataset, query, { ...opts, nowMs });
-  return { ...res, elapsedMs: performance.now() - started };
+  return { ...res, ...(scanned !== undefined ? { scanned } : {}), elapsedMs: performance.now() - started };
 }
 
 async function tryPushStats(target: Target, plan: QueryPlan, opts: RemoteOptions): Promise<PushedTable | null> {

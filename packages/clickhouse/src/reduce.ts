@@ -1,0 +1,76 @@
+/**
+ * Event-reducing pushdowns: when the first pipe after an exact search only keeps some events
+ * (`head N`, `tail N`, `dedup F…`), ClickHouse sorts and cuts the selection (`ORDER BY … LIMIT N`,
+ * `LIMIT 1 BY …`) so only the events that pipe can keep come back; the local executor then runs
+ * the whole pipeline on them. The SQL keeps a superset of the kept events in the order the local
+ * engine sees them (newest first: (time, seq) descending, events without a time last), so the
+ * answer is the local one by construction, whatever the shards return.
+ */
+import type { Pipe, QueryPlan } from "@quarry/engine";
+import { fieldSql, withLiveSegments, type CompileContext, type Pred } from "./compile.ts";
+
+/** How a fetch is cut in ClickHouse. */
+export interface Reduction {
+  mode: "head" | "tail" | "dedup";
+  /** Extra WHERE conditions (ANDed). */
+  where: string[];
+  /** ORDER BY … LIMIT … [BY …] appended to the event SELECT. */
+  tail: string;
+}
+
+/** Newest first, as SPL materialises events: time descending, then seq descending, no time last. */
+export const NEWEST_FIRST = "isNull(_ts), _ts DESC, _seq DESC";
+/** The reverse of NEWEST_FIRST (events without a time first). */
+const OLDEST_FIRST = "isNull(_ts) DESC, _ts ASC, _seq ASC";
+
+/** Largest LIMIT pushed down; beyond it the cut saves nothing worth the risk of a huge sort. */
+const MAX_LIMIT = 1_000_000;
+
+/** The cut for `plan` when its search is exact in SQL and its first pipe only keeps some events; else null. */
+export function eventReduction(plan: QueryPlan, pred: Pred | null, ctx: CompileContext): Reduction | null {
+  if (plan.source.kind !== "events") return null;
+  const exact = pred === null ? plan.source.where.kind === "literal" && plan.source.where.value === true : pred.exact;
+  if (!exact) return null;
+  const first = plan.pipes[0];
+  if (!first) return null;
+  // Fields resolve over the segments the search can match (a field typed differently elsewhere does not matter).
+  return pipeReduction(first, withLiveSegments(plan, ctx));
+}
+
+function pipeReduction(p: Pipe, ctx: CompileContext): Reduction | null {
+  switch (p.kind) {
+    case "head":
+      if (!Number.isInteger(p.n) || p.n < 0 || p.n > MAX_LIMIT) return null;
+      return { mode: "head", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT ${p.n}` };
+    case "tail":
+      if (!Number.isInteger(p.n) || p.n < 0 || p.n > MAX_LIMIT) return null;
+      return { mode: "tail", where: [], tail: `ORDER BY ${OLDEST_FIRST} LIMIT ${p.n}` };
+    case "dedup":
+      return dedupReduction(p, ctx);
+    default:
+      return null;
+  }
+}
+
+/**
+ * `dedup F…` keeps the newest event of each combination of values. `LIMIT 1 BY` on the stored
+ * values keeps the newest event of each combination of stored values — a finer grouping (equal
+ * stored values always give equal local keys), so every event the local dedup keeps comes back.
+ * Events missing a field are dropped (or, with keepempty, all kept: the BY key then includes `_seq`).
+ */
+function dedupReduction(p: Extract<Pipe, { kind: "dedup" }>, ctx: CompileContext): Reduction | null {
+  if (p.consecutive || p.fields.length === 0) return null;
+  const keys: string[] = [];
+  for (const name of p.fields) {
+    // `_time`, `_raw` and other underscore fields are made by the executor, not stored columns.
+    if (name.startsWith("_") || name.includes("*")) return null;
+    const f = fieldSql(name, ctx);
+    if (!f || f.type === "Array(String)") return null;
+    keys.push(f.sql);
+  }
+  const nulls = keys.map((k) => `isNull(${k})`).join(" OR ");
+  if (p.keepEmpty) {
+    return { mode: "dedup", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}, if(${nulls}, _seq, 0)` };
+  }
+  return { mode: "dedup", where: keys.map((k) => `isNotNull(${k})`), tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}` };
+}
