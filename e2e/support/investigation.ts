@@ -20,6 +20,11 @@ export class Investigation {
 
   /** Hands files to the drop zone's file input, as a drop or the picker would. */
   async drop(files: DropFile[]): Promise<void> {
+    // Paths go to the local browser as they are (no copy); mixed lists are sent as bytes.
+    if (files.every((f): f is string => typeof f === "string")) {
+      await this.page.getByTestId("file-input").setInputFiles(files);
+      return;
+    }
     const payloads = files.map((f) => (typeof f === "string" ? { name: basename(f), buffer: readFileSync(f) } : f));
     await this.page.getByTestId("file-input").setInputFiles(payloads.map((f) => ({ mimeType: "application/octet-stream", ...f })));
   }
