@@ -4,7 +4,8 @@ import type { Dict } from "../../store/dict.ts";
 import type { Column, Scalar } from "../../store/types.ts";
 import type { EventList } from "../event-list.ts";
 import type { Row, Table } from "./table.ts";
-import { compareScalarsSpl, fromList, textOf } from "./values.ts";
+import { PairIndex } from "./pair-index.ts";
+import { fromList, numberOf, textOf } from "./values.ts";
 
 type StatsPipe = Extract<Pipe, { kind: "stats" }>;
 
@@ -71,11 +72,22 @@ class ValueIndex {
 
   /** Rank of each dense index in Splunk order (equal-comparing values share a rank). */
   ranks(): Int32Array {
+    // compareScalarsSpl with each value's number parsed once: numbers first by value, then texts.
+    const texts = this.texts;
+    const num = this.values.map((v) => numberOf(v) ?? Number.NaN);
+    const cmp = (a: number, b: number): number => {
+      const x = num[a]!;
+      const y = num[b]!;
+      if (x === x && y === y) return x - y;
+      if (x === x) return -1;
+      if (y === y) return 1;
+      return texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0;
+    };
     const idx = this.values.map((_, i) => i);
-    idx.sort((a, b) => compareScalarsSpl(this.values[a]!, this.values[b]!));
+    idx.sort(cmp);
     const rank = new Int32Array(idx.length);
     for (let j = 0, r = 0; j < idx.length; j++) {
-      if (j > 0 && compareScalarsSpl(this.values[idx[j - 1]!]!, this.values[idx[j]!]!) !== 0) r++;
+      if (j > 0 && cmp(idx[j - 1]!, idx[j]!) !== 0) r++;
       rank[idx[j]!] = r;
     }
     return rank;
@@ -108,7 +120,7 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
   const cap = 1024;
   let groups = 0;
   let groupKeys: Int32Array[] = p.by.map(() => new Int32Array(cap));
-  const levelMaps = p.by.map(() => new Map<number, number>());
+  const levels = p.by.map(() => new PairIndex());
   const states: AggState[] = p.aggregations.map((agg) => ({
     agg,
     index: agg.arg && agg.arg.kind === "field" && agg.arg.name !== "_time" ? new ValueIndex() : null,
@@ -199,18 +211,14 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     let g = key[0]!;
     if (lastGroup >= 0 && sameKey(key, lastKey)) g = lastGroup;
     else {
-    for (let k = 0; k < key.length; k++) {
-      const composite = k === 0 ? key[0]! : g * 67_108_864 + key[k]!;
-      let next = levelMaps[k]!.get(composite);
-      if (next === undefined) {
-        if (k === key.length - 1) {
-          grow(groups);
-          next = groups++;
-          for (let j = 0; j < key.length; j++) groupKeys[j]![next] = key[j]!;
-        } else next = levelMaps[k]!.size;
-        levelMaps[k]!.set(composite, next);
-      }
-      g = next;
+    g = 0;
+    const last = key.length - 1;
+    for (let k = 0; k <= last; k++) g = levels[k]!.intern(g, key[k]!);
+    // The last level numbers groups in first-seen order, as `groups` counts them.
+    if (g === groups) {
+      grow(groups);
+      groups++;
+      for (let j = 0; j <= last; j++) groupKeys[j]![g] = key[j]!;
     }
     lastGroup = g;
     lastKey.set(key);
