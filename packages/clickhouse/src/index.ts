@@ -12,5 +12,7 @@ export type { Pred, CompileContext } from "./compile.ts";
 export { rebuildDataset } from "./rebuild.ts";
 export { runEqlRemote, runSplRemote, fetchForPlan, selectSql } from "./remote.ts";
 export type { RemoteOptions, RemoteMode } from "./remote.ts";
+export { eventReduction, eqlReduction } from "./reduce.ts";
+export type { Reduction, EqlCutOptions } from "./reduce.ts";
 export { listDatasets } from "./layout.ts";
 export { clickhouseProxy } from "./proxy.ts";

@@ -16,6 +16,8 @@ export interface Reduction {
   where: string[];
   /** ORDER BY … LIMIT … [BY …] appended to the event SELECT. */
   tail: string;
+  /** Whether the run reports how many events the search selected (SPL `scanned`): counted in SQL. */
+  count: boolean;
 }
 
 /** Newest first, as SPL materialises events: time descending, then seq descending, no time last. */
@@ -41,10 +43,10 @@ function pipeReduction(p: Pipe, ctx: CompileContext): Reduction | null {
   switch (p.kind) {
     case "head":
       if (!Number.isInteger(p.n) || p.n < 0 || p.n > MAX_LIMIT) return null;
-      return { mode: "head", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT ${p.n}` };
+      return { mode: "head", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT ${p.n}`, count: true };
     case "tail":
       if (!Number.isInteger(p.n) || p.n < 0 || p.n > MAX_LIMIT) return null;
-      return { mode: "tail", where: [], tail: `ORDER BY ${OLDEST_FIRST} LIMIT ${p.n}` };
+      return { mode: "tail", where: [], tail: `ORDER BY ${OLDEST_FIRST} LIMIT ${p.n}`, count: true };
     case "dedup":
       return dedupReduction(p, ctx);
     default:
@@ -70,7 +72,61 @@ function dedupReduction(p: Extract<Pipe, { kind: "dedup" }>, ctx: CompileContext
   }
   const nulls = keys.map((k) => `isNull(${k})`).join(" OR ");
   if (p.keepEmpty) {
-    return { mode: "dedup", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}, if(${nulls}, _seq, 0)` };
+    return { mode: "dedup", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}, if(${nulls}, _seq, 0)`, count: true };
   }
-  return { mode: "dedup", where: keys.map((k) => `isNotNull(${k})`), tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}` };
+  return { mode: "dedup", where: keys.map((k) => `isNotNull(${k})`), tail: `ORDER BY ${NEWEST_FIRST} LIMIT 1 BY ${keys.join(", ")}`, count: true };
+}
+
+/** The EQL request settings a cut depends on. */
+export interface EqlCutOptions {
+  size: number;
+  timestampField: string;
+  tiebreakerField: string | null;
+}
+
+/**
+ * EQL event queries (`… where …` with no pipe, or one `| head N`) return the first `size` events
+ * ordered by the timestamp field, the tiebreaker, then seq. The cut applies when that order has
+ * an exact SQL form: both fields are numeric columns wherever they exist (the engine orders by
+ * numbers as stored; text timestamps are parsed by the engine, so they stay local), and a segment
+ * without the timestamp field orders by ingest time (`_ts`), as the engine does.
+ */
+export function eqlReduction(plan: QueryPlan, pred: Pred | null, outer: CompileContext, opts: EqlCutOptions): Reduction | null {
+  if (plan.source.kind !== "events") return null;
+  const exact = pred === null ? plan.source.where.kind === "literal" && plan.source.where.value === true : pred.exact;
+  if (!exact) return null;
+  let limit = Math.max(0, Math.floor(opts.size));
+  if (plan.pipes.length > 1) return null;
+  const pipe = plan.pipes[0];
+  if (pipe) {
+    if (pipe.kind !== "head" || pipe.while || !Number.isInteger(pipe.n) || pipe.n < 0) return null;
+    limit = Math.min(limit, pipe.n);
+  }
+  if (limit > MAX_LIMIT) return null;
+  const ctx = withLiveSegments(plan, outer);
+  const ts = numericKey(opts.timestampField, ctx, "_ts");
+  if (ts === null) return null;
+  const tb = opts.tiebreakerField === null ? null : numericKey(opts.tiebreakerField, ctx, "NULL");
+  if (opts.tiebreakerField !== null && tb === null) return null;
+  const order = [`isNull(${ts})`, ts, ...(tb ? [`isNull(${tb})`, tb] : []), "_seq"].join(", ");
+  // Events without a timestamp are not EQL events: they sort last, taking no place before a keyed one.
+  // The local run stops at `size` (its total is capped there), so the cut events give the same total.
+  return { mode: "head", where: [], tail: `ORDER BY ${order} LIMIT ${limit}`, count: false };
+}
+
+/** A field's order key in SQL when it is a number column in every live segment that has it; `absent` where a segment lacks it. */
+function numericKey(name: string, ctx: CompileContext, absent: string): string | null {
+  const f = fieldSql(name, ctx);
+  if (!f) return null;
+  if (f.sql === "NULL") return absent;
+  if (f.type !== "Nullable(Float64)") return null;
+  const lacking: number[] = [];
+  for (const seg of ctx.info.segments) {
+    if (ctx.live && !ctx.live.has(seg.id)) continue;
+    const stored = new Set(seg.columns.map((c) => c[0]));
+    const alias = seg.aliases.find(([a]) => a === name)?.[1];
+    if (!stored.has(name) && !(alias !== undefined && stored.has(alias))) lacking.push(seg.id);
+  }
+  if (lacking.length === 0 || absent === "NULL") return f.sql;
+  return `if(_segment IN (${lacking.join(", ")}), ${absent}, ${f.sql})`;
 }

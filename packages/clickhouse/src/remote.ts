@@ -26,7 +26,8 @@ import { planPredicate, withLiveSegments, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
 import { ident, literal } from "./sql.ts";
-import { eventReduction, type Reduction } from "./reduce.ts";
+import { eqlReduction, eventReduction, type Reduction } from "./reduce.ts";
+import type { CompileContext } from "./compile.ts";
 
 /** Where a remote run did its work (see `RemoteOptions.onSql`). */
 export type RemoteMode = "events" | "stats" | Reduction["mode"];
@@ -65,7 +66,7 @@ export async function fetchForPlan(
   target: Target,
   plan: QueryPlan,
   opts: RemoteOptions = {},
-  allowCut = false,
+  cutFor?: (pred: Pred | null, ctx: CompileContext) => Reduction | null,
 ): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string; scanned?: number }> {
   const conn = new Connection(target.url);
   try {
@@ -75,13 +76,13 @@ export async function fetchForPlan(
     const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
     const pred = planPredicate(plan, ctx);
     const live = pred === null ? undefined : withLiveSegments(plan, ctx).live;
-    const cut = allowCut ? eventReduction(plan, pred, ctx) ?? undefined : undefined;
+    const cut = cutFor?.(pred, ctx) ?? undefined;
     const sql = selectSql(info, target.dataset, pred, live, cut);
     opts.onSql?.(sql, pred, cut?.mode ?? "events");
     const rows = await conn.rows(sql, req);
     const dataset = rebuildDataset(info, rows);
     for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
-    if (!cut) return { dataset, info, sql };
+    if (!cut?.count) return { dataset, info, sql };
     // The run sees only the kept events; how many the search selected is counted in ClickHouse.
     const where = [whereLoaded(info), ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
     const n = await conn.rows<{ n: string }>(`SELECT count() AS n FROM ${ident(tables(target.dataset).events)} WHERE ${where}`, req);
@@ -120,7 +121,8 @@ export async function runEqlRemote(target: Target, query: string, opts: EqlOptio
     ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
     eventCategoryField: opts.eventCategoryField ?? "event.category",
   });
-  const { dataset } = await fetchForPlan(target, plan, remote);
+  const cutOpts = { size: opts.size ?? 10, timestampField: opts.timestampField ?? "@timestamp", tiebreakerField: opts.tiebreakerField ?? null };
+  const { dataset } = await fetchForPlan(target, plan, remote, (pred, ctx) => eqlReduction(plan, pred, ctx, cutOpts));
   const res = runEql(dataset, query, opts);
   return { ...res, took: Math.round(performance.now() - started) };
 }
@@ -140,7 +142,7 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   }
   // A cut is only exact when the SQL filter is the whole selection (no time pickers to apply later).
   const cutOk = opts.earliest === undefined && opts.latest === undefined;
-  const { dataset, scanned } = await fetchForPlan(target, plan, remote, cutOk);
+  const { dataset, scanned } = await fetchForPlan(target, plan, remote, cutOk ? (pred, ctx) => eventReduction(plan, pred, ctx) : undefined);
   const res = runSpl(dataset, query, { ...opts, nowMs });
   return { ...res, ...(scanned !== undefined ? { scanned } : {}), elapsedMs: performance.now() - started };
 }

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset, ingestBytes, parseSpl, runSpl, splExportJson } from "@quarry/engine";
 import { generateToDirectory } from "@quarry/datasets/node";
-import { fetchForPlan, loadToClickHouse, runSplRemote, type RemoteMode, type Target } from "../src/index.ts";
+import { eventReduction, fetchForPlan, loadToClickHouse, runSplRemote, type RemoteMode, type Target } from "../src/index.ts";
 import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
 
 /** Query, the mode that must do the work, and (for cuts) how many events may come back at most. */
@@ -76,7 +76,8 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
         expect({ name, scanned: got.scanned }).toEqual({ name, scanned: want.scanned });
         expect({ name, modes }).toEqual({ name, modes: [mode] });
         if (fetched !== undefined) {
-          const { dataset } = await fetchForPlan(t, parseSpl(q, OPTS).plan, {}, true);
+          const { plan } = parseSpl(q, OPTS);
+          const { dataset } = await fetchForPlan(t, plan, {}, (pred, ctx) => eventReduction(plan, pred, ctx));
           expect({ name, rows: dataset.rowCount }).toEqual({ name, rows: fetched });
         }
       }
