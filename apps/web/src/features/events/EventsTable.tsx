@@ -27,7 +27,8 @@ export function EventsTable({ view, columns }: { view: ViewRef; columns: string[
   const ran = useStore(queryState).ran;
   const terms = useMemo(() => (ran ? searchTerms(ran.lang, ran.text) : []), [ran]);
   const scroller = useRef<HTMLDivElement>(null);
-  const grid = { gridTemplateColumns: `185px 170px 110px ${columns.map(() => "minmax(80px, 160px) ").join("")}1fr` };
+  // Extra columns stay narrow so the raw event keeps room on a 1440 px screen.
+  const grid = { gridTemplateColumns: `172px 150px 100px ${columns.map(() => "minmax(60px, 120px) ").join("")}minmax(120px, 1fr)` };
   const first = useQueries({ queries: [pageQuery(view, 0, columns)] })[0]!;
   const total = (first.data as EventPage | undefined)?.total ?? 0;
   const virtual = useVirtualizer({ count: total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
