@@ -87,7 +87,7 @@ function isTrue(plan: QueryPlan): boolean {
 }
 
 /** A BY or argument field that is one scalar value per event (no arrays, no booleans). */
-function scalarField(name: string, info: DatasetInfo, ctx: CompileContext) {
+export function scalarField(name: string, info: DatasetInfo, ctx: CompileContext) {
   const f = fieldSql(name, ctx);
   if (!f || f.type === "Array(String)") return null;
   const stored = new Set<string>([name]);

@@ -25,12 +25,13 @@ import { readInfo, tables, type DatasetInfo, type Target } from "./layout.ts";
 import { planPredicate, withLiveSegments, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
+import { pushTop } from "./top.ts";
 import { ident, literal } from "./sql.ts";
 import { eqlReduction, eventReduction, type Reduction } from "./reduce.ts";
 import type { CompileContext } from "./compile.ts";
 
 /** Where a remote run did its work (see `RemoteOptions.onSql`). */
-export type RemoteMode = "events" | "stats" | Reduction["mode"];
+export type RemoteMode = "events" | "stats" | "top" | Reduction["mode"];
 
 /** Options shared by remote runs. */
 export interface RemoteOptions {
@@ -40,8 +41,8 @@ export interface RemoteOptions {
   /** Elasticsearch mappings applied to the rebuilt dataset, as `quarry eql --mapping` does locally. */
   mappings?: Array<{ text: string; index?: string }>;
   /**
-   * Called with the SQL that ran: `events` selected events for the local executors, `stats`
-   * aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
+   * Called with the SQL that ran: `events` selected events for the local executors, `stats` /
+   * `top` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
    */
   onSql?: (sql: string, pred: Pred | null, mode: RemoteMode) => void;
 }
@@ -152,9 +153,14 @@ async function tryPushStats(target: Target, plan: QueryPlan, opts: RemoteOptions
   try {
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
     const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-    const pushed = await pushStats(conn, target.dataset, info, plan, { info }, req);
-    if (pushed) opts.onSql?.(pushed.sql, null, "stats");
-    return pushed;
+    const stats = await pushStats(conn, target.dataset, info, plan, { info }, req);
+    if (stats) {
+      opts.onSql?.(stats.sql, null, "stats");
+      return stats;
+    }
+    const top = await pushTop(conn, target.dataset, info, plan, { info }, req);
+    if (top) opts.onSql?.(top.sql, null, "top");
+    return top;
   } finally {
     await conn.close();
   }

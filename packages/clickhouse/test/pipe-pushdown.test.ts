@@ -26,7 +26,13 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
   { q: "* | dedup sourcetype host | table sourcetype host _time", mode: "dedup" },
   { q: "index=botsv2 | dedup keepempty=true src_ip | head 50", mode: "dedup" },
   { q: "sourcetype=pan:traffic | dedup dest_port action | sort dest_port action", mode: "dedup" },
-  // Not cut in SQL: a term search is only a SQL superset, a consecutive dedup needs every event.
+  { q: "sourcetype=stream:tcp | top limit=5 dest_ip", mode: "top" },
+  { q: "index=botsv2 | top sourcetype", mode: "top" },
+  { q: "sourcetype=pan:traffic | top limit=3 dest_port by action", mode: "top" },
+  { q: "sourcetype=stream:tcp | rare limit=4 src_ip showperc=false countfield=n", mode: "top" },
+  { q: "sourcetype=pan:traffic | rare action src_ip limit=0", mode: "top" },
+  { q: "host=nosuchhost | top host", mode: "top" },
+  // Not in SQL: a term search is only a SQL superset, a consecutive dedup needs every event.
   { q: "index=botsv2 service3 | head 5", mode: "events" },
   { q: "sourcetype=stream:tcp | dedup consecutive=true dest_port | head 20", mode: "events" },
 ];
@@ -73,6 +79,7 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
         const modes: RemoteMode[] = [];
         const got = await runSplRemote(t, q, OPTS, { onSql: (_sql, _pred, m) => modes.push(m) });
         expect({ name, out: splExportJson(got) }).toEqual({ name, out: splExportJson(want) });
+        expect({ name, typed: got.results }).toEqual({ name, typed: want.results });
         expect({ name, scanned: got.scanned }).toEqual({ name, scanned: want.scanned });
         expect({ name, modes }).toEqual({ name, modes: [mode] });
         if (fetched !== undefined) {
@@ -84,7 +91,10 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
     }, 60_000);
   }
 
-  it("the answers are not trivially empty, and dedup really drops events", () => {
+  it("the answers are not trivially empty, top has ties and groups, dedup really drops events", () => {
+    const top = runSpl(local, "sourcetype=pan:traffic | rare action src_ip limit=0", OPTS).results;
+    expect(new Set(top.map((r) => r.count)).size).toBeLessThan(top.length);
+    expect(runSpl(local, "sourcetype=pan:traffic | top limit=3 dest_port by action", OPTS).results.length).toBeGreaterThan(3);
     expect(runSpl(local, QUERIES[0]!.q, OPTS).results.length).toBe(7);
     const all = runSpl(local, "sourcetype=stream:tcp", OPTS).results.length;
     const dedup = runSpl(local, QUERIES[6]!.q, OPTS).results.length;
