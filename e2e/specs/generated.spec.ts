@@ -20,6 +20,8 @@ test("a 200k-event generated BOTSv2-style dataset loads with the generator's cou
   await investigation.waitForLoads();
   const loadMs = Date.now() - t0;
   await expect(page.getByTestId("total-events")).toHaveAttribute("data-count", String(manifest.events));
+  // The table's own count must have caught up before scrolling to its end.
+  await expect(page.getByTestId("events-total")).toHaveAttribute("data-count", String(manifest.events));
   const scroller = page.getByTestId("events-scroll");
   await scroller.evaluate((el) => {
     el.scrollTop = el.scrollHeight;
