@@ -26,12 +26,13 @@ import { planPredicate, withLiveSegments, type Pred } from "./compile.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
 import { pushTop } from "./top.ts";
+import { pushTimechart } from "./timechart.ts";
 import { ident, literal } from "./sql.ts";
 import { eqlReduction, eventReduction, type Reduction } from "./reduce.ts";
 import type { CompileContext } from "./compile.ts";
 
 /** Where a remote run did its work (see `RemoteOptions.onSql`). */
-export type RemoteMode = "events" | "stats" | "top" | Reduction["mode"];
+export type RemoteMode = "events" | "stats" | "top" | "timechart" | Reduction["mode"];
 
 /** Options shared by remote runs. */
 export interface RemoteOptions {
@@ -41,8 +42,8 @@ export interface RemoteOptions {
   /** Elasticsearch mappings applied to the rebuilt dataset, as `quarry eql --mapping` does locally. */
   mappings?: Array<{ text: string; index?: string }>;
   /**
-   * Called with the SQL that ran: `events` selected events for the local executors, `stats` /
-   * `top` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
+   * Called with the SQL that ran: `events` selected events for the local executors, `stats`,
+   * `top`, `timechart` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
    */
   onSql?: (sql: string, pred: Pred | null, mode: RemoteMode) => void;
 }
@@ -136,7 +137,7 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   const { plan } = parseSpl(query, { nowMs, tz });
   // Time pickers and a bad timezone take the general path, where the engine applies or reports them.
   if (opts.earliest === undefined && opts.latest === undefined && validTimeZone(tz)) {
-    const pushed = await tryPushStats(target, plan, remote);
+    const pushed = await tryPushAggregate(target, plan, tz, remote);
     if (pushed) {
       return { fields: pushed.fields, results: pushed.results, plan, scanned: pushed.scanned, fastPath: false, elapsedMs: performance.now() - started, tz };
     }
@@ -148,7 +149,8 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   return { ...res, ...(scanned !== undefined ? { scanned } : {}), elapsedMs: performance.now() - started };
 }
 
-async function tryPushStats(target: Target, plan: QueryPlan, opts: RemoteOptions): Promise<PushedTable | null> {
+/** Runs the plan's aggregation in ClickHouse when one of the exact SQL forms applies (stats, top/rare, timechart count). */
+async function tryPushAggregate(target: Target, plan: QueryPlan, tz: string, opts: RemoteOptions): Promise<PushedTable | null> {
   const conn = new Connection(target.url);
   try {
     const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
@@ -159,8 +161,13 @@ async function tryPushStats(target: Target, plan: QueryPlan, opts: RemoteOptions
       return stats;
     }
     const top = await pushTop(conn, target.dataset, info, plan, { info }, req);
-    if (top) opts.onSql?.(top.sql, null, "top");
-    return top;
+    if (top) {
+      opts.onSql?.(top.sql, null, "top");
+      return top;
+    }
+    const chart = await pushTimechart(conn, target.dataset, info, plan, { info }, tz, req);
+    if (chart) opts.onSql?.(chart.sql, null, "timechart");
+    return chart;
   } finally {
     await conn.close();
   }

@@ -32,6 +32,13 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
   { q: "sourcetype=stream:tcp | rare limit=4 src_ip showperc=false countfield=n", mode: "top" },
   { q: "sourcetype=pan:traffic | rare action src_ip limit=0", mode: "top" },
   { q: "host=nosuchhost | top host", mode: "top" },
+  { q: "sourcetype=pan:traffic | timechart span=1d count by action", mode: "timechart" },
+  { q: "index=botsv2 | timechart span=1h count", mode: "timechart" },
+  { q: "index=botsv2 | timechart count by sourcetype", mode: "timechart" },
+  { q: "index=botsv2 | timechart span=30m count by src_ip limit=3", mode: "timechart" },
+  { q: "index=botsv2 | timechart span=1w count by src_ip useother=false usenull=false", mode: "timechart" },
+  { q: "sourcetype=stream:tcp | timechart span=7m count by dest_port", mode: "timechart" },
+  { q: "sourcetype=stream:tcp earliest=08/20/2017:00:00:00 latest=08/25/2017:00:00:00 | timechart span=1d count", mode: "timechart" },
   // Not in SQL: a term search is only a SQL superset, a consecutive dedup needs every event.
   { q: "index=botsv2 service3 | head 5", mode: "events" },
   { q: "sourcetype=stream:tcp | dedup consecutive=true dest_port | head 20", mode: "events" },
@@ -91,7 +98,14 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
     }, 60_000);
   }
 
-  it("the answers are not trivially empty, top has ties and groups, dedup really drops events", () => {
+  it("the answers are not trivially empty: timechart buckets, OTHER and a time range; top ties and groups; dedup drops events", () => {
+    const tc = runSpl(local, "index=botsv2 | timechart span=30m count by src_ip limit=3", OPTS);
+    expect(tc.results.length).toBeGreaterThan(10);
+    expect(tc.fields).toContain("OTHER");
+    expect(runSpl(local, "sourcetype=stream:tcp | timechart span=7m count by dest_port", OPTS).fields.length).toBeGreaterThan(3);
+    const ranged = runSpl(local, "sourcetype=stream:tcp earliest=08/20/2017:00:00:00 latest=08/25/2017:00:00:00 | timechart span=1d count", OPTS).results;
+    expect(ranged.length).toBe(5);
+    expect(ranged.some((r) => Number(r.count) > 0)).toBe(true);
     const top = runSpl(local, "sourcetype=pan:traffic | rare action src_ip limit=0", OPTS).results;
     expect(new Set(top.map((r) => r.count)).size).toBeLessThan(top.length);
     expect(runSpl(local, "sourcetype=pan:traffic | top limit=3 dest_port by action", OPTS).results.length).toBeGreaterThan(3);
