@@ -4,7 +4,7 @@
  * Arrow IPC) for the peers, which cannot read the raw formats (DuckDB-wasm has no JSON/XML reader
  * without downloading an extension; Arquero reads Arrow).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { generateToDirectory } from "@quarry/datasets/node";
 import { Dataset, IngestJob, columnOf, valueAt, type Segment } from "@quarry/engine";
@@ -67,7 +67,7 @@ export function prepareData(root: string, events: number, log: (s: string) => vo
     const ds = new Dataset();
     for (const f of rawFiles) ingestFile(ds, f.path);
     const table = flatten(ds);
-    writeFileSync(csvPath, toCsv(table));
+    writeCsv(csvPath, table);
     writeFileSync(arrowPath, toArrow(table));
   }
   return { dir, rawDir, rawFiles, csvPath, arrowPath, events: manifest.events };
@@ -129,20 +129,32 @@ export function flatten(ds: Dataset): FlatTable {
   return { rows: n, columns };
 }
 
-/** RFC 4180 CSV with a header; empty unquoted field = null, strings always quoted (so "" is ""). */
-export function toCsv(t: FlatTable): string {
-  const parts: string[] = [FLAT_COLUMNS.map((c) => c.name).join(",")];
-  const cols = FLAT_COLUMNS.map((c) => t.columns.get(c.name)!);
-  for (let i = 0; i < t.rows; i++) {
-    const cells: string[] = [];
-    for (const col of cols) {
-      const v = col[i];
-      if (typeof v === "number") cells.push(Number.isNaN(v) ? "" : String(v));
-      else cells.push(v === null || v === undefined ? "" : `"${v.replace(/"/g, '""')}"`);
+/**
+ * Writes RFC 4180 CSV with a header; empty unquoted field = null, strings always quoted (so "" is "").
+ * Written in batches: at 5M events the whole text would exceed V8's longest string.
+ */
+export function writeCsv(path: string, t: FlatTable): void {
+  const fd = openSync(path, "w");
+  try {
+    const cols = FLAT_COLUMNS.map((c) => t.columns.get(c.name)!);
+    let parts: string[] = [FLAT_COLUMNS.map((c) => c.name).join(",")];
+    for (let i = 0; i < t.rows; i++) {
+      const cells: string[] = [];
+      for (const col of cols) {
+        const v = col[i];
+        if (typeof v === "number") cells.push(Number.isNaN(v) ? "" : String(v));
+        else cells.push(v === null || v === undefined ? "" : `"${v.replace(/"/g, '""')}"`);
+      }
+      parts.push(cells.join(","));
+      if (parts.length >= 50_000) {
+        writeSync(fd, parts.join("\n") + "\n");
+        parts = [];
+      }
     }
-    parts.push(cells.join(","));
+    if (parts.length) writeSync(fd, parts.join("\n") + "\n");
+  } finally {
+    closeSync(fd);
   }
-  return parts.join("\n") + "\n";
 }
 
 /** Arrow IPC file: float64 numbers, dictionary-encoded utf8 strings (as Arrow producers write logs). */
