@@ -235,11 +235,17 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
   }
   keys.sort((a, b) => (a === "NULL" ? 1 : b === "NULL" ? -1 : compareScalarsSpl(a, b)));
   const columns = [...keys, ...(hasOther && pipe.useOther ? ["OTHER"] : [])];
-  const rows: Row[] = starts.map((s, b) => {
-    const row: Row = { _time: s / 1000 };
-    for (const k of keys) row[k] = series.get(k)!.counts[b]!;
-    if (hasOther && pipe.useOther) row.OTHER = other[b]!;
-    return row;
-  });
+  // One row per bucket (44 640 for a month at span=1m): read each series' counts from an array,
+  // not through the series map per cell (bench: the rows are most of a one-minute timechart's time).
+  const cols = keys.map((k) => series.get(k)!.counts);
+  const nk = keys.length;
+  const withOther = hasOther && pipe.useOther;
+  const rows: Row[] = new Array<Row>(nb);
+  for (let b = 0; b < nb; b++) {
+    const row: Row = { _time: starts[b]! / 1000 };
+    for (let j = 0; j < nk; j++) row[keys[j]!] = cols[j]![b]!;
+    if (withOther) row.OTHER = other[b]!;
+    rows[b] = row;
+  }
   return { rows, fields: ["_time", ...columns] };
 }
