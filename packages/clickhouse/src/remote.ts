@@ -27,12 +27,13 @@ import { eventColumns, rebuildDataset } from "./rebuild.ts";
 import { pushStats, type PushedTable } from "./aggregate.ts";
 import { pushTop } from "./top.ts";
 import { pushTimechart } from "./timechart.ts";
+import { pushChart } from "./chart.ts";
 import { ident, literal } from "./sql.ts";
 import { eqlReduction, eventReduction, type Reduction } from "./reduce.ts";
 import type { CompileContext } from "./compile.ts";
 
 /** Where a remote run did its work (see `RemoteOptions.onSql`). */
-export type RemoteMode = "events" | "stats" | "top" | "timechart" | Reduction["mode"];
+export type RemoteMode = "events" | "stats" | "top" | "timechart" | "chart" | Reduction["mode"];
 
 /** Options shared by remote runs. */
 export interface RemoteOptions {
@@ -43,7 +44,7 @@ export interface RemoteOptions {
   mappings?: Array<{ text: string; index?: string }>;
   /**
    * Called with the SQL that ran: `events` selected events for the local executors, `stats`,
-   * `top`, `timechart` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
+   * `top`, `timechart`, `chart` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
    */
   onSql?: (sql: string, pred: Pred | null, mode: RemoteMode) => void;
 }
@@ -149,7 +150,7 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   return { ...res, ...(scanned !== undefined ? { scanned } : {}), elapsedMs: performance.now() - started };
 }
 
-/** Runs the plan's aggregation in ClickHouse when one of the exact SQL forms applies (stats, top/rare, timechart count). */
+/** Runs the plan's aggregation in ClickHouse when one of the exact SQL forms applies (stats, top/rare, timechart count, chart count). */
 async function tryPushAggregate(target: Target, plan: QueryPlan, tz: string, opts: RemoteOptions): Promise<PushedTable | null> {
   const conn = new Connection(target.url);
   try {
@@ -165,8 +166,13 @@ async function tryPushAggregate(target: Target, plan: QueryPlan, tz: string, opt
       opts.onSql?.(top.sql, null, "top");
       return top;
     }
-    const chart = await pushTimechart(conn, target.dataset, info, plan, { info }, tz, req);
-    if (chart) opts.onSql?.(chart.sql, null, "timechart");
+    const timechart = await pushTimechart(conn, target.dataset, info, plan, { info }, tz, req);
+    if (timechart) {
+      opts.onSql?.(timechart.sql, null, "timechart");
+      return timechart;
+    }
+    const chart = await pushChart(conn, target.dataset, info, plan, { info }, req);
+    if (chart) opts.onSql?.(chart.sql, null, "chart");
     return chart;
   } finally {
     await conn.close();

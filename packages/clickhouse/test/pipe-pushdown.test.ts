@@ -39,6 +39,12 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
   { q: "index=botsv2 | timechart span=1w count by src_ip useother=false usenull=false", mode: "timechart" },
   { q: "sourcetype=stream:tcp | timechart span=7m count by dest_port", mode: "timechart" },
   { q: "sourcetype=stream:tcp earliest=08/20/2017:00:00:00 latest=08/25/2017:00:00:00 | timechart span=1d count", mode: "timechart" },
+  { q: "sourcetype=pan:traffic | chart count over dest_port by action", mode: "chart" },
+  { q: "index=botsv2 | chart count over sourcetype by host", mode: "chart" },
+  { q: "index=botsv2 | chart count over sourcetype by src_ip limit=2 useother=true", mode: "chart" },
+  { q: "index=botsv2 | chart count over host by src_ip usenull=false limit=0", mode: "chart" },
+  { q: "sourcetype=stream:tcp | chart count over dest_port", mode: "chart" },
+  { q: "sourcetype=stream:tcp | chart count by src_ip", mode: "chart" },
   // Not in SQL: a term search is only a SQL superset, a consecutive dedup needs every event.
   { q: "index=botsv2 service3 | head 5", mode: "events" },
   { q: "sourcetype=stream:tcp | dedup consecutive=true dest_port | head 20", mode: "events" },
@@ -103,6 +109,9 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
     expect(tc.results.length).toBeGreaterThan(10);
     expect(tc.fields).toContain("OTHER");
     expect(runSpl(local, "sourcetype=stream:tcp | timechart span=7m count by dest_port", OPTS).fields.length).toBeGreaterThan(3);
+    const chart = runSpl(local, "index=botsv2 | chart count over sourcetype by src_ip limit=2 useother=true", OPTS);
+    expect(chart.fields).toContain("OTHER");
+    expect(chart.fields).toContain("NULL");
     const ranged = runSpl(local, "sourcetype=stream:tcp earliest=08/20/2017:00:00:00 latest=08/25/2017:00:00:00 | timechart span=1d count", OPTS).results;
     expect(ranged.length).toBe(5);
     expect(ranged.some((r) => Number(r.count) > 0)).toBe(true);
