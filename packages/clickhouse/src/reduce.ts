@@ -11,7 +11,7 @@ import { fieldSql, withLiveSegments, type CompileContext, type Pred } from "./co
 
 /** How a fetch is cut in ClickHouse. */
 export interface Reduction {
-  mode: "head" | "tail" | "dedup";
+  mode: "head" | "tail" | "dedup" | "sort";
   /** Extra WHERE conditions (ANDed). */
   where: string[];
   /** ORDER BY … LIMIT … [BY …] appended to the event SELECT. */
@@ -36,11 +36,13 @@ export function eventReduction(plan: QueryPlan, pred: Pred | null, ctx: CompileC
   const first = plan.pipes[0];
   if (!first) return null;
   // Fields resolve over the segments the search can match (a field typed differently elsewhere does not matter).
-  return pipeReduction(first, withLiveSegments(plan, ctx));
+  return pipeReduction(first, plan.pipes[1], withLiveSegments(plan, ctx));
 }
 
-function pipeReduction(p: Pipe, ctx: CompileContext): Reduction | null {
+function pipeReduction(p: Pipe, next: Pipe | undefined, ctx: CompileContext): Reduction | null {
   switch (p.kind) {
+    case "sort":
+      return sortReduction(p, next, ctx);
     case "head":
       if (!Number.isInteger(p.n) || p.n < 0 || p.n > MAX_LIMIT) return null;
       return { mode: "head", where: [], tail: `ORDER BY ${NEWEST_FIRST} LIMIT ${p.n}`, count: true };
@@ -52,6 +54,28 @@ function pipeReduction(p: Pipe, ctx: CompileContext): Reduction | null {
     default:
       return null;
   }
+}
+
+/**
+ * `sort [N] K… [| head M]` keeps the first min(N, M) rows in key order, ties in input order (newest
+ * first), missing values last in either direction. Exact in SQL for numeric columns (Splunk
+ * compares numbers numerically; text order has numeric-text and UTF-16 rules SQL does not share).
+ */
+function sortReduction(p: Extract<Pipe, { kind: "sort" }>, next: Pipe | undefined, ctx: CompileContext): Reduction | null {
+  const head = next?.kind === "head" && !next.while ? next.n : undefined;
+  const limits = [p.limit, head].filter((n): n is number => n !== undefined);
+  if (limits.length === 0 || p.keys.length === 0) return null;
+  const n = Math.min(...limits);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LIMIT) return null;
+  const order: string[] = [];
+  for (const k of p.keys) {
+    const e = k.expr;
+    if (e.kind !== "field" || e.index !== undefined || e.event !== undefined || e.name.startsWith("_")) return null;
+    const f = fieldSql(e.name, ctx);
+    if (!f || f.type !== "Nullable(Float64)") return null;
+    order.push(`isNull(${f.sql})`, `${f.sql}${k.descending ? " DESC" : ""}`);
+  }
+  return { mode: "sort", where: [], tail: `ORDER BY ${order.join(", ")}, ${NEWEST_FIRST} LIMIT ${n}`, count: true };
 }
 
 /**

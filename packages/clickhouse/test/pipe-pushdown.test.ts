@@ -22,6 +22,9 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
   { q: "index=botsv2 | head", mode: "head", fetched: 10 },
   { q: "sourcetype=stream:tcp | tail 9", mode: "tail", fetched: 9 },
   { q: "host=nosuchhost | head 3", mode: "head", fetched: 0 },
+  { q: "sourcetype=pan:traffic | sort - bytes_in | head 12", mode: "sort", fetched: 12 },
+  { q: "sourcetype=pan:traffic | sort 20 dest_port, -bytes_in | table dest_port bytes_in _time", mode: "sort", fetched: 20 },
+  { q: "index=botsv2 | sort 15 + bytes_in | table bytes_in sourcetype", mode: "sort", fetched: 15 },
   { q: "sourcetype=stream:tcp | dedup src_ip", mode: "dedup" },
   { q: "* | dedup sourcetype host | table sourcetype host _time", mode: "dedup" },
   { q: "index=botsv2 | dedup keepempty=true src_ip | head 50", mode: "dedup" },
@@ -48,6 +51,7 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
   // Not in SQL: a term search is only a SQL superset, a consecutive dedup needs every event.
   { q: "index=botsv2 service3 | head 5", mode: "events" },
   { q: "sourcetype=stream:tcp | dedup consecutive=true dest_port | head 20", mode: "events" },
+  { q: "sourcetype=stream:tcp | sort 5 src_ip", mode: "events" },
 ];
 
 const OPTS = { tz: "America/Los_Angeles", nowMs: Date.parse("2017-09-01T00:00:00Z") };
