@@ -13,6 +13,9 @@ import { SequencesPanel } from "../features/events/SequencesPanel.tsx";
 import { queryWithFilter } from "../features/fields/filter.ts";
 import { StatsPanel } from "../features/stats/StatsPanel.tsx";
 import { AnalystViews } from "../features/pivots/AnalystViews.tsx";
+import { dataSource, runRemoteQuery } from "../features/datasource/datasource-store.ts";
+import { RemoteQueryBar } from "../features/datasource/RemoteQueryBar.tsx";
+import { RemoteResults } from "../features/datasource/RemoteResults.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
 import { ShareSync } from "./ShareSync.tsx";
@@ -28,6 +31,7 @@ export function App() {
   const [help, setHelp] = useState(false);
   const status = useEngine("status", {});
   const inv = useStore(investigation);
+  const source = useStore(dataSource).source;
   const view = viewOf(inv);
   const onValue = addFilter;
   const columns = useColumns(status.data);
@@ -37,6 +41,10 @@ export function App() {
   useEffect(() => {
     if (firstRange.current) {
       firstRange.current = false;
+      return;
+    }
+    if (dataSource.get().source.kind === "clickhouse") {
+      if (dataSource.get().answer && queryState.get().status !== "running") void runRemoteQuery();
       return;
     }
     if (investigation.get().result && queryState.get().status !== "running") void runCurrentQuery();
@@ -94,10 +102,15 @@ export function App() {
       <div className="app-workspace">
         <aside className="app-sidebar">
           <PanelBoundary name="datasets"><DatasetsPanel queue={queue} /></PanelBoundary>
-          {hasData && inv.result?.kind !== "table" && <PanelBoundary name="fields"><FieldsPanel view={view} onValue={onValue} columns={columns} /></PanelBoundary>}
+          {hasData && source.kind === "local" && inv.result?.kind !== "table" && <PanelBoundary name="fields"><FieldsPanel view={view} onValue={onValue} columns={columns} /></PanelBoundary>}
         </aside>
         <main className="app-main">
-          {hasData ? (
+          {source.kind === "clickhouse" ? (
+            <>
+              <PanelBoundary name="query"><RemoteQueryBar /></PanelBoundary>
+              <PanelBoundary name="results"><RemoteResults /></PanelBoundary>
+            </>
+          ) : hasData ? (
             <>
               <PanelBoundary name="query"><QueryBar latest={status.data?.latest ?? null} /></PanelBoundary>
               {inv.result?.kind === "table" ? (

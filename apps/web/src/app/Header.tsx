@@ -1,4 +1,5 @@
 import { useEngine, useEngineState } from "../engine/hooks.ts";
+import { DataSourceSwitch } from "../features/datasource/DataSourceSwitch.tsx";
 import { formatCount } from "./format.ts";
 import { settings, type QueryLanguage } from "./settings.ts";
 import { useStore } from "./store.ts";
@@ -31,6 +32,7 @@ export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: (
         )}
       </div>
       <div className="header-tools">
+        <DataSourceSwitch />
         <div className="segmented" role="radiogroup" aria-label="Query language">
           {(["eql", "spl"] as const).map((l) => (
             <button key={l} type="button" role="radio" aria-checked={s.lang === l} className={s.lang === l ? "on" : ""} data-testid={`lang-${l}`} onClick={() => setLang(l)}>
