@@ -49,7 +49,7 @@ export function RemoteQueryBar() {
           ) : q.status === "running" ? (
             <span className="muted small">running on the server…</span>
           ) : answer && total ? (
-            <span data-testid="remote-summary" data-kind={total.kind} data-total={total.total}>
+            <span data-testid="result-summary" data-kind={total.kind} data-total={total.total}>
               <b>{formatCount(total.total)}</b> {total.kind === "table" ? (total.total === 1 ? "row" : "rows") : total.kind === "sequences" ? (total.total === 1 ? "sequence" : "sequences") : "events"} · {answer.tookMs} ms{" "}
               <button type="button" className="ghost small" onClick={clearRemoteAnswer}>Clear</button>
             </span>

@@ -1,0 +1,90 @@
+import { fileURLToPath } from "node:url";
+import type { Page } from "@playwright/test";
+import { expect, test as base } from "../support/investigation.ts";
+import { haveClickHouse, loadIntoClickHouse, serveWithClickHouse, startClickHouse, type Running } from "../support/clickhouse.ts";
+
+const REGSVR32 = fileURLToPath(new URL("../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url));
+const EQL = 'any where process.name == "regsvr32.exe"';
+const SPL = "* | stats count by event.category";
+
+let clickhouse: Running | null = null;
+let served: Running | null = null;
+
+// This spec talks to its own `quarry serve --clickhouse`, not the config's plain server.
+const test = base.extend<{ origin: string }>({
+  // eslint-disable-next-line no-empty-pattern
+  origin: async ({}, use) => {
+    if (!served) throw new Error("quarry serve --clickhouse did not start");
+    await use(served.url);
+  },
+});
+
+test.skip(!haveClickHouse, "clickhouse-server is not installed (apt-get install -y clickhouse-server): the ClickHouse data source is not tested");
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  clickhouse = await startClickHouse();
+  const summary = (await loadIntoClickHouse(clickhouse.url, "regsvr", [REGSVR32])) as { files?: Array<{ events?: number }> };
+  expect(JSON.stringify(summary)).toContain("150");
+  served = await serveWithClickHouse(clickhouse.url);
+});
+
+test.afterAll(async () => {
+  await served?.stop();
+  await clickhouse?.stop();
+});
+
+/** The rows of a stats table as {first cell: second cell}. */
+async function statsRows(page: Page, testId: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const r of await page.getByTestId(testId).all()) {
+    const cells = await r.locator("td").allInnerTexts();
+    out[cells[0]!] = Number(cells[1]);
+  }
+  return out;
+}
+
+test("the ClickHouse dataset answers EQL and SPL stats through the proxy with the local run's counts", async ({ investigation, page }) => {
+  await investigation.open();
+  const source = page.getByTestId("datasource");
+  await expect(source).toBeVisible();
+  await expect(source.locator("option", { hasText: "regsvr" })).toHaveText(/ClickHouse: regsvr \(150 events\)/);
+  await source.selectOption("regsvr");
+
+  // EQL on the server: seed 000's first tutorial query (143 events).
+  await investigation.runQuery("eql", EQL);
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+  await expect(page.getByTestId("remote-event").first()).toContainText("regsvr32.exe");
+
+  // SPL stats on the server: the table and its chart.
+  await investigation.runQuery("spl", SPL);
+  const remoteSummary = await investigation.result();
+  expect(remoteSummary.kind).toBe("table");
+  const remote = await statsRows(page, "remote-row");
+  expect(Object.values(remote).reduce((a, b) => a + b, 0)).toBe(150);
+  await expect(page.getByTestId("remote-chart")).toBeVisible();
+  await investigation.screenshot("clickhouse-stats");
+
+  // A bad query is reported where it ran, in the server's words.
+  await investigation.runQuery("eql", "any where (");
+  await expect(page.getByTestId("query-error")).toBeVisible();
+
+  // The same file loaded in the tab gives the same answers.
+  await source.selectOption("");
+  await investigation.drop([REGSVR32]);
+  await investigation.waitForLoads();
+  await investigation.runQuery("eql", EQL);
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+  await investigation.runQuery("spl", SPL);
+  expect(await investigation.result()).toEqual(remoteSummary);
+  expect(await statsRows(page, "stats-row")).toEqual(remote);
+});
+
+test("an unreachable ClickHouse server is reported in plain words where the query ran", async ({ investigation, page }) => {
+  await investigation.open();
+  await page.getByTestId("datasource").selectOption("regsvr");
+  await clickhouse!.stop();
+  await investigation.runQuery("eql", EQL);
+  await expect(page.getByTestId("query-error")).toContainText(/unreachable/i);
+  await investigation.screenshot("clickhouse-unreachable");
+});
