@@ -54,9 +54,12 @@ function isDataset(d: unknown): d is RemoteDataset {
   return !!o && typeof o.dataset === "string" && typeof o.files === "number" && typeof o.events === "number";
 }
 
+/** Events or sequences an EQL run returns: the local worker's cap for the UI (Elasticsearch's default 10 would hide most). */
+export const UI_SIZE = 10_000;
+
 /** Runs EQL on the server; the answer is the `_eql/search` body the local engine gives. */
 export function remoteEql(dataset: string, query: string, queryId: string, signal: AbortSignal): Promise<EqlResponse> {
-  return post<EqlResponse>("eql", { dataset, query, queryId }, signal);
+  return post<EqlResponse>("eql", { dataset, query, queryId, options: { size: UI_SIZE } }, signal);
 }
 
 /** Runs SPL on the server (earliest/latest in epoch seconds, as the SPL options take them). */
