@@ -436,6 +436,19 @@ function numericIn(expr: Extract<Expr, { kind: "in" }>, values: Float64Array, n:
   }
   const out = new Uint8Array(n);
   const k = set.length;
+  if (k <= 4) {
+    // Up to four literals: compare unrolled (NaN pads, as it equals nothing); the bench's
+    // `dest_port in (22, 53, 3389)` spent half its 1M-event time in the inner loop below.
+    const a = k > 0 ? set[0]! : Number.NaN;
+    const b = k > 1 ? set[1]! : Number.NaN;
+    const c = k > 2 ? set[2]! : Number.NaN;
+    const d = k > 3 ? set[3]! : Number.NaN;
+    for (let r = 0; r < n; r++) {
+      const x = values[r]!;
+      out[r] = x !== x ? UNKNOWN : x === a || x === b || x === c || x === d ? TRUE : FALSE;
+    }
+    return out;
+  }
   for (let r = 0; r < n; r++) {
     const x = values[r]!;
     if (Number.isNaN(x)) {
