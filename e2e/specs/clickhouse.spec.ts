@@ -34,6 +34,14 @@ test.afterAll(async () => {
   await clickhouse?.stop();
 });
 
+/** Runs SQL on the test's ClickHouse server (setting up a failure the UI must report). */
+async function chQuery(sql: string): Promise<string> {
+  const res = await fetch(clickhouse!.url, { method: "POST", body: sql });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`ClickHouse: ${text}`);
+  return text.trim();
+}
+
 /** The rows of a stats table as {first cell: second cell}. */
 async function statsRows(page: Page, testId: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -81,8 +89,42 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   expect(await statsRows(page, "stats-row")).toEqual(remote);
 });
 
-test("an unreachable ClickHouse server is reported in plain words where the query ran", async ({ investigation, page }) => {
+test("Cancel stops the running server query through the cancel route (KILL QUERY)", async ({ investigation, page }) => {
+  // Hold the query request in the browser so it is still running when Cancel is clicked.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let sentId = "";
+  await page.route("**/api/clickhouse/eql", async (route) => {
+    sentId = (JSON.parse(route.request().postData() ?? "{}") as { queryId?: string }).queryId ?? "";
+    await held;
+    await route.continue().catch(() => {});
+  });
   await investigation.open();
+  await page.getByTestId("datasource").selectOption("regsvr");
+  await page.getByTestId("lang-eql").click();
+  const cancelled = page.waitForRequest((r) => r.url().endsWith("/api/clickhouse/cancel") && r.method() === "POST");
+  await page.getByTestId("run-query").click();
+  await expect(page.getByTestId("query-status")).toHaveAttribute("data-status", "running");
+  await page.getByTestId("cancel-query").click();
+  const req = await cancelled;
+  expect(sentId).toMatch(/^quarry-[0-9a-f]{24}$/);
+  expect((req.postDataJSON() as { queryId: string }).queryId).toBe(sentId);
+  const answer = await req.response();
+  expect(await answer!.json()).toEqual({ cancelled: sentId });
+  await expect(page.getByTestId("query-status")).toHaveAttribute("data-status", "idle");
+  release();
+});
+
+test("an unknown dataset and an unreachable ClickHouse server are reported in plain words where the query ran", async ({ investigation, page }) => {
+  await loadIntoClickHouse(clickhouse!.url, "gone", [REGSVR32]);
+  await investigation.open();
+  await page.getByTestId("datasource").selectOption("gone");
+  // The dataset disappears from the server after the page listed it.
+  for (const t of (await chQuery("SHOW TABLES")).split("\n").filter((n) => n.startsWith("quarry_gone"))) await chQuery(`DROP TABLE ${t}`);
+  await investigation.runQuery("eql", EQL);
+  await expect(page.getByTestId("query-error")).toContainText(/unknown dataset/i);
+  await investigation.screenshot("clickhouse-unknown-dataset");
+
   await page.getByTestId("datasource").selectOption("regsvr");
   await clickhouse!.stop();
   await investigation.runQuery("eql", EQL);
