@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { answerTotal, cellText, hitLine, splLine, tableBars } from "./answer.ts";
+import { toError } from "./remote.ts";
+
+describe("server answers as panels draw them", () => {
+  it("counts EQL events and sequences by the response's total, SPL by rows", () => {
+    const events = { took: 1, timed_out: false, is_partial: false, is_running: false, hits: { total: { value: 143, relation: "eq" as const }, events: [] } };
+    expect(answerTotal({ lang: "eql", text: "q", tookMs: 1, body: events })).toEqual({ kind: "events", total: 143 });
+    const seqs = { ...events, hits: { total: { value: 1, relation: "eq" as const }, sequences: [{ join_keys: [2012], events: [] }] } };
+    expect(answerTotal({ lang: "eql", text: "q", tookMs: 1, body: seqs })).toEqual({ kind: "sequences", total: 1 });
+    const stats = { fields: ["event.category", "count"], results: [{ "event.category": "library", count: "89" }, { "event.category": "network", count: "1" }] };
+    expect(answerTotal({ lang: "spl", text: "q", tookMs: 1, body: stats })).toEqual({ kind: "table", total: 2 });
+    expect(answerTotal({ lang: "spl", text: "q", tookMs: 1, body: { fields: ["_time", "_raw"], results: [{ _time: 1, _raw: "x" }] } })).toEqual({ kind: "events", total: 1 });
+  });
+
+  it("draws bars from the first numeric column, numbers given as text included", () => {
+    expect(tableBars(["event.category", "count"], [{ "event.category": "library", count: "89" }, { "event.category": "network", count: "1" }])).toEqual([
+      { label: "library", value: 89 },
+      { label: "network", value: 1 },
+    ]);
+    expect(tableBars(["a", "b"], [{ a: "x", b: "not a number" }])).toBeNull();
+    expect(tableBars(["a"], [{ a: 1 }])).toBeNull();
+  });
+
+  it("renders hits, missing slots, SPL times and multivalues", () => {
+    expect(hitLine({ _index: "i", _id: "7", _source: { "@timestamp": 131883573237130000, _raw: "line" } }, 0)).toEqual({ id: "7", time: "131883573237130000", text: "line" });
+    expect(hitLine({ missing: true }, 3)).toEqual({ id: "missing-3", time: "", text: "(missing event)" });
+    expect(splLine({ _time: 1_600_000_000, _raw: "r" }, 0)).toEqual({ id: "0", time: "2020-09-13T12:26:40.000Z", text: "r" });
+    expect(cellText(["a", "b"])).toBe("a\nb");
+    expect(cellText(null)).toBe("");
+  });
+});
+
+describe("server failures in plain words", () => {
+  it("names the failure by the proxy's error code", () => {
+    expect(toError(502, { error: { code: "unreachable", message: "ECONNREFUSED" } }).message).toBe("The ClickHouse server is unreachable: ECONNREFUSED");
+    expect(toError(404, { error: { code: "dataset", message: 'dataset "x" does not exist' } }).message).toMatch(/^Unknown dataset on the ClickHouse server/);
+    expect(toError(502, { error: { code: "dropped", message: "socket hang up" } }).message).toMatch(/connection to ClickHouse was lost/);
+    expect(toError(500, { error: { code: "server", message: "Code: 241, Memory limit" } }).message).toBe("The ClickHouse server failed: Code: 241, Memory limit");
+    expect(toError(500, "<html>").message).toBe("The ClickHouse server failed: HTTP 500");
+  });
+
+  it("keeps a query error's words and span for the editor", () => {
+    const e = toError(400, { error: { code: "query", message: "expected an expression", span: { start: 10, end: 11 } } });
+    expect([e.message, e.span]).toEqual(["expected an expression", { start: 10, end: 11 }]);
+  });
+});
