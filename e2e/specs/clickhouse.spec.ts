@@ -63,6 +63,19 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   await investigation.runQuery("eql", EQL);
   expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
   await expect(page.getByTestId("remote-event").first()).toContainText("regsvr32.exe");
+  await expect(page.locator('[data-testid="remote-field"][data-field="process.name"]')).toHaveAttribute("data-count", "143");
+
+  // Fields of the server's events: = on event.category "library" filters through the AST and re-runs there (PROVENANCE: 89).
+  await investigation.runQuery("eql", "any where true");
+  expect(await investigation.result()).toEqual({ kind: "events", total: 150 });
+  const category = page.locator('[data-testid="remote-field"][data-field="event.category"]');
+  await category.locator("button.field-name").click();
+  await expect(category.locator('[data-testid="remote-top-value"][data-value="library"]')).toHaveAttribute("data-count", "89");
+  const before = await page.getByTestId("query-status").getAttribute("data-run");
+  await category.locator('[data-testid="remote-top-value"][data-value="library"]').getByTitle("Filter on this value").click();
+  await expect(page.getByTestId("query-status")).not.toHaveAttribute("data-run", before ?? "");
+  await expect(page.getByTestId("result-summary")).toHaveAttribute("data-total", "89");
+  await investigation.screenshot("clickhouse-eql-fields");
 
   // SPL stats on the server: the table and its chart.
   await investigation.runQuery("spl", SPL);

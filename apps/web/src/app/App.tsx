@@ -16,6 +16,7 @@ import { AnalystViews } from "../features/pivots/AnalystViews.tsx";
 import { dataSource, runRemoteQuery } from "../features/datasource/datasource-store.ts";
 import { RemoteQueryBar } from "../features/datasource/RemoteQueryBar.tsx";
 import { RemoteResults } from "../features/datasource/RemoteResults.tsx";
+import { RemoteFields } from "../features/datasource/RemoteFields.tsx";
 import { Header } from "./Header.tsx";
 import { HelpOverlay } from "./HelpOverlay.tsx";
 import { ShareSync } from "./ShareSync.tsx";
@@ -102,6 +103,7 @@ export function App() {
       <div className="app-workspace">
         <aside className="app-sidebar">
           <PanelBoundary name="datasets"><DatasetsPanel queue={queue} /></PanelBoundary>
+          {source.kind === "clickhouse" && <PanelBoundary name="fields"><RemoteFields /></PanelBoundary>}
           {hasData && source.kind === "local" && inv.result?.kind !== "table" && <PanelBoundary name="fields"><FieldsPanel view={view} onValue={onValue} columns={columns} /></PanelBoundary>}
         </aside>
         <main className="app-main">

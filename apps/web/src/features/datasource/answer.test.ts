@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerTotal, cellText, hitLine, splLine, tableBars } from "./answer.ts";
+import { answerRows, answerTotal, cellText, flatten, hitLine, splLine, tableBars, tallyFields } from "./answer.ts";
 import { toError } from "./remote.ts";
 
 describe("server answers as panels draw them", () => {
@@ -43,5 +43,24 @@ describe("server failures in plain words", () => {
   it("keeps a query error's words and span for the editor", () => {
     const e = toError(400, { error: { code: "query", message: "expected an expression", span: { start: 10, end: 11 } } });
     expect([e.message, e.span]).toEqual(["expected an expression", { start: 10, end: 11 }]);
+  });
+});
+
+describe("fields of the returned events", () => {
+  it("flattens ECS documents and tallies fields and top values", () => {
+    expect(flatten({ process: { name: "a", parent: { pid: 1 } }, tags: ["x", "y"] })).toEqual({ "process.name": "a", "process.parent.pid": 1, tags: ["x", "y"] });
+    const rows = [{ a: "x", b: 1 }, { a: "x" }, { a: "y", c: ["p", "q"] }, { a: null, _raw: "r" }];
+    expect(tallyFields(rows, 1)).toEqual([
+      { field: "a", count: 3, top: [{ value: "x", count: 2 }] },
+      { field: "b", count: 1, top: [{ value: 1, count: 1 }] },
+      { field: "c", count: 1, top: [{ value: "p", count: 1 }] },
+    ]);
+  });
+
+  it("takes EQL hits (sequence members too, not missing slots) and only SPL event rows", () => {
+    const hits = { total: { value: 1, relation: "eq" as const }, sequences: [{ join_keys: [], events: [{ _index: "i", _id: "1", _source: { e: { k: 1 } } }, { missing: true as const }] }] };
+    const body = { took: 1, timed_out: false, is_partial: false, is_running: false, hits };
+    expect(answerRows({ lang: "eql", text: "", tookMs: 0, body })).toEqual([{ "e.k": 1 }]);
+    expect(answerRows({ lang: "spl", text: "", tookMs: 0, body: { fields: ["a", "count"], results: [{ a: 1, count: 2 }] } })).toEqual([]);
   });
 });

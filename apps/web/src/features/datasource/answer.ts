@@ -51,3 +51,44 @@ export function tableBars(fields: string[], rows: Array<Record<string, unknown>>
   if (!valueField) return null;
   return rows.slice(0, 50).map((r) => ({ label: cellText(r[fields[0]!]), value: Number(r[valueField]) }));
 }
+
+/** A field of the returned events with how many carry it and its most common values. */
+export interface FieldTally {
+  field: string;
+  count: number;
+  top: Array<{ value: string | number; count: number }>;
+}
+
+/** The rows behind an answer's events (EQL `_source`s, flattened to dotted names; SPL rows as they are). */
+export function answerRows(a: RemoteAnswer): Array<Record<string, unknown>> {
+  if (a.lang === "spl") return isEventList(a.body.fields) ? a.body.results : [];
+  const hits = a.body.hits.events ?? (a.body.hits.sequences ?? []).flatMap((s) => s.events);
+  return hits.flatMap((h) => ("missing" in h ? [] : [flatten(h._source)]));
+}
+
+/** Nested objects to dotted names (ECS documents nest; the query names fields dotted). */
+export function flatten(src: Record<string, unknown>, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [k, v] of Object.entries(src)) {
+    const name = prefix + k;
+    if (v && typeof v === "object" && !Array.isArray(v)) flatten(v as Record<string, unknown>, name + ".", out);
+    else out[name] = v;
+  }
+  return out;
+}
+
+/** Per field of `rows`: events carrying it and the `topN` most common scalar values (ties by first seen). */
+export function tallyFields(rows: Array<Record<string, unknown>>, topN = 5): FieldTally[] {
+  const fields = new Map<string, { count: number; values: Map<string | number, number> }>();
+  for (const row of rows) {
+    for (const [field, v] of Object.entries(row)) {
+      if (v == null || field === "_raw") continue;
+      let f = fields.get(field);
+      if (!f) fields.set(field, (f = { count: 0, values: new Map() }));
+      f.count++;
+      for (const x of Array.isArray(v) ? v : [v]) if (typeof x === "string" || typeof x === "number") f.values.set(x, (f.values.get(x) ?? 0) + 1);
+    }
+  }
+  return [...fields]
+    .map(([field, f]) => ({ field, count: f.count, top: [...f.values].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value, count })) }))
+    .sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
+}
