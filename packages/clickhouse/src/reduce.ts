@@ -126,7 +126,8 @@ export function eqlReduction(plan: QueryPlan, pred: Pred | null, outer: CompileC
     if (pipe.kind !== "head" || pipe.while || !Number.isInteger(pipe.n) || pipe.n < 0) return null;
     limit = Math.min(limit, pipe.n);
   }
-  if (limit > MAX_LIMIT) return null;
+  // size 0 asks for the total alone, which only the whole selection gives.
+  if (limit === 0 || limit > MAX_LIMIT) return null;
   const ctx = withLiveSegments(plan, outer);
   const ts = numericKey(opts.timestampField, ctx, "_ts");
   if (ts === null) return null;

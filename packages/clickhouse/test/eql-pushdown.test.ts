@@ -52,11 +52,12 @@ const CASES: Array<{ q: string; opts: EqlOptions; mode: RemoteMode }> = [
   { q: "network where process.pid > 105 | head 40", opts: { size: 12 }, mode: "head" },
   { q: 'file where process.name != "svchost.exe"', opts: { size: 1000 }, mode: "head" },
   { q: 'process where process.name == "nothing.exe"', opts: {}, mode: "head" },
-  // Not cut: a text timestamp field is parsed by the engine; a text tiebreaker is ranked by the engine; a sequence needs every stage event; `tail` keeps the end.
+  // Not cut: a text timestamp field is parsed by the engine; size 0 (the total alone); a text tiebreaker is ranked by the engine; a sequence needs every stage event; `tail` keeps the end.
   { q: "process where true", opts: { size: 8, timestampField: "time" }, mode: "events" },
   { q: "any where true", opts: { size: 5, tiebreakerField: "process.name" }, mode: "events" },
   { q: "sequence by process.pid [process where true] [network where true]", opts: {}, mode: "events" },
   { q: "process where true | tail 3", opts: {}, mode: "events" },
+  { q: 'process where process.name == "cmd.exe"', opts: { size: 0 }, mode: "events" },
 ];
 
 describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node and a two-shard cluster", () => {
