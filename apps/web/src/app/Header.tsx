@@ -1,5 +1,6 @@
 import { useEngine, useEngineState } from "../engine/hooks.ts";
 import { DataSourceSwitch } from "../features/datasource/DataSourceSwitch.tsx";
+import { dataSource } from "../features/datasource/datasource-store.ts";
 import { formatCount } from "./format.ts";
 import { settings, type QueryLanguage } from "./settings.ts";
 import { useStore } from "./store.ts";
@@ -9,6 +10,7 @@ import { useState } from "react";
 export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: () => void }) {
   const s = useStore(settings);
   const state = useEngineState();
+  const source = useStore(dataSource).source;
   const status = useEngine("status", {}, state.kind === "ready");
   const setLang = (lang: QueryLanguage) => settings.set((p) => ({ ...p, lang }));
   return (
@@ -22,6 +24,8 @@ export function Header({ onRestart, onHelp }: { onRestart: () => void; onHelp: (
             Engine stopped: {state.reason}{" "}
             <button type="button" onClick={onRestart}>Restart engine</button>
           </span>
+        ) : source.kind === "clickhouse" ? (
+          <span>Queries run on the ClickHouse dataset <b>{source.dataset}</b></span>
         ) : status.data && status.data.events > 0 ? (
           <span>
             <b>{formatCount(status.data.events)}</b> events · {status.data.files.length} file{status.data.files.length === 1 ? "" : "s"} ·{" "}

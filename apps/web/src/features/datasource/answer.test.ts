@@ -18,6 +18,7 @@ describe("server answers as panels draw them", () => {
       { label: "library", value: 89 },
       { label: "network", value: 1 },
     ]);
+    expect(tableBars(["_time", "count"], [{ _time: 1_600_000_000, count: 3 }])).toEqual([{ label: "2020-09-13T12:26:40Z", value: 3 }]);
     expect(tableBars(["a", "b"], [{ a: "x", b: "not a number" }])).toBeNull();
     expect(tableBars(["a"], [{ a: 1 }])).toBeNull();
   });

@@ -49,7 +49,9 @@ export function tableBars(fields: string[], rows: Array<Record<string, unknown>>
   if (fields.length < 2 || rows.length === 0) return null;
   const valueField = fields.slice(1).find((f) => rows.every((r) => typeof r[f] === "number" || typeof r[f] === "string" && r[f] !== "" && Number.isFinite(Number(r[f]))));
   if (!valueField) return null;
-  return rows.slice(0, 50).map((r) => ({ label: cellText(r[fields[0]!]), value: Number(r[valueField]) }));
+  // timechart/bin rows label by `_time` (epoch seconds): shown as UTC times, not raw numbers.
+  const label = (v: unknown) => (fields[0] === "_time" && typeof v === "number" ? new Date(v * 1000).toISOString().replace(".000Z", "Z") : cellText(v));
+  return rows.slice(0, 50).map((r) => ({ label: label(r[fields[0]!]), value: Number(r[valueField]) }));
 }
 
 /** A field of the returned events with how many carry it and its most common values. */
