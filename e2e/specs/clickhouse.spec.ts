@@ -77,6 +77,12 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   await expect(page.getByTestId("result-summary")).toHaveAttribute("data-total", "89");
   await investigation.screenshot("clickhouse-eql-fields");
 
+  // An SPL search on the server: its events and their count over time (a second query, run in ClickHouse).
+  await investigation.runQuery("spl", 'process.name="regsvr32.exe"');
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+  await expect(page.getByTestId("remote-timechart")).toHaveAttribute("data-total", "143");
+  await investigation.screenshot("clickhouse-spl-events");
+
   // SPL stats on the server: the table and its chart.
   await investigation.runQuery("spl", SPL);
   const remoteSummary = await investigation.result();
@@ -96,6 +102,8 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   await investigation.drop([REGSVR32]);
   await investigation.waitForLoads();
   await investigation.runQuery("eql", EQL);
+  expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
+  await investigation.runQuery("spl", 'process.name="regsvr32.exe"');
   expect(await investigation.result()).toEqual({ kind: "events", total: 143 });
   await investigation.runQuery("spl", SPL);
   expect(await investigation.result()).toEqual(remoteSummary);

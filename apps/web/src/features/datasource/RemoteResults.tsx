@@ -1,6 +1,7 @@
 import { useStore } from "../../app/store.ts";
 import { answerTotal, cellText, hitLine, splLine, tableBars, type EventLine } from "./answer.ts";
 import { dataSource } from "./datasource-store.ts";
+import { RemoteTimechart } from "./RemoteTimechart.tsx";
 
 /** Most rows drawn at once (the server answer is already capped by its `size`/pipes). */
 const SHOWN = 500;
@@ -24,7 +25,13 @@ export function RemoteResults() {
       );
     return <EventList lines={(answer.body.hits.events ?? []).slice(0, SHOWN).map(hitLine)} />;
   }
-  if (kind === "events") return <EventList lines={answer.body.results.slice(0, SHOWN).map(splLine)} />;
+  if (kind === "events")
+    return (
+      <>
+        <RemoteTimechart />
+        <EventList lines={answer.body.results.slice(0, SHOWN).map(splLine)} />
+      </>
+    );
   const { fields, results } = answer.body;
   const bars = tableBars(fields, results);
   return (

@@ -31,7 +31,7 @@ export function selectSource(source: DataSource): void {
 let running: { abort: AbortController; queryId: string } | null = null;
 
 /** A query id the proxy accepts (`[A-Za-z0-9_-]`), unique enough to KILL the right query. */
-function newQueryId(): string {
+export function newQueryId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return "quarry-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -74,11 +74,15 @@ export async function runRemoteQuery(): Promise<RemoteAnswer | null> {
 
 async function runOn(dataset: string, lang: QueryLanguage, text: string, run: { abort: AbortController; queryId: string }, range: { earliest: number | null; latest: number | null } | null, tz: string): Promise<Omit<RemoteAnswer, "tookMs">> {
   if (lang === "eql") return { lang, text, body: await remoteEql(dataset, text, run.queryId, run.abort.signal) };
-  // SPL takes the picker's range as epoch seconds, as `earliest=`/`latest=` do.
+  return { lang, text, body: await remoteSpl(dataset, text, run.queryId, rangeOptions(range, tz), run.abort.signal) };
+}
+
+/** The time picker's range as SPL options: epoch seconds, as `earliest=`/`latest=` take them. */
+export function rangeOptions(range: { earliest: number | null; latest: number | null } | null, tz: string): { earliest?: string; latest?: string; tz?: string } {
   const opts: { earliest?: string; latest?: string; tz?: string } = { tz };
   if (range?.earliest != null) opts.earliest = String(range.earliest / 1000);
   if (range?.latest != null) opts.latest = String(range.latest / 1000);
-  return { lang, text, body: await remoteSpl(dataset, text, run.queryId, opts, run.abort.signal) };
+  return opts;
 }
 
 /** Stops the running server query: the request is dropped and the server is told to KILL it. */

@@ -67,6 +67,14 @@ export function remoteSpl(dataset: string, query: string, queryId: string, opts:
   return post<RemoteSpl>("spl", { dataset, query, queryId, options: opts }, signal);
 }
 
+/**
+ * The count over time of an SPL search, computed in ClickHouse (`| timechart count` pushes
+ * down); `text` must be a plain search (its events are what is counted).
+ */
+export function remoteTimechart(dataset: string, text: string, queryId: string, opts: { earliest?: string; latest?: string; tz?: string }, signal: AbortSignal): Promise<RemoteSpl> {
+  return remoteSpl(dataset, `${text} | timechart count`, queryId, opts, signal);
+}
+
 /** Asks the server to stop a running query (`KILL QUERY` on ClickHouse). */
 export async function remoteCancel(queryId: string): Promise<void> {
   await post("cancel", { queryId });
