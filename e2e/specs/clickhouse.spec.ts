@@ -65,6 +65,12 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   await expect(page.getByTestId("remote-event").first()).toContainText("regsvr32.exe");
   await expect(page.locator('[data-testid="remote-field"][data-field="process.name"]')).toHaveAttribute("data-count", "143");
 
+  // Seed 000's sequence: stage filters pushed down, matched by the engine's sequence executor.
+  await investigation.runQuery("eql", 'sequence by process.pid [process where process.name == "regsvr32.exe"] [library where dll.name == "scrobj.dll"] [network where true]');
+  expect(await investigation.result()).toEqual({ kind: "sequences", total: 1 });
+  await expect(page.getByTestId("remote-sequence")).toHaveCount(1);
+  await expect(page.getByTestId("remote-sequence").getByTestId("remote-event")).toHaveCount(3);
+
   // Fields of the server's events: = on event.category "library" filters through the AST and re-runs there (PROVENANCE: 89).
   await investigation.runQuery("eql", "any where true");
   expect(await investigation.result()).toEqual({ kind: "events", total: 150 });
