@@ -95,10 +95,11 @@ export class IngestJob {
     fields.source = e.source ?? source;
     if (e.host !== undefined) fields.host = e.host;
     if (e.index !== undefined) fields.index = e.index;
-    let b = this.builders.get(e.sourcetype);
+    const key = segmentKey(e);
+    let b = this.builders.get(key);
     if (!b) {
       b = this.dataset.builder(e.sourcetype, aliasesFor(e.sourcetype));
-      this.builders.set(e.sourcetype, b);
+      this.builders.set(key, b);
     }
     b.add(e.time, this.dataset.nextSeq++, e.raw, fields);
   }
@@ -476,4 +477,15 @@ export function ingestBytes(dataset: Dataset, fileName: string, bytes: Uint8Arra
   const job = new IngestJob(dataset, fileName);
   for (let i = 0; i < bytes.length; i += chunkSize) job.write(bytes.subarray(i, i + chunkSize));
   return job.end();
+}
+
+/**
+ * The segment an event goes to. Columns are dense per segment (4 bytes per row even where a field is
+ * absent), so sourcetypes whose event kinds carry different field sets (Windows EventCodes, Suricata
+ * event types) get one segment per kind: a Sysmon network event then pays nothing for the process
+ * fields of EventCode 1.
+ */
+function segmentKey(e: ParsedEvent): string {
+  const kind = e.fields.EventCode ?? e.fields.event_type;
+  return kind === undefined || kind === null ? e.sourcetype : `${e.sourcetype}\u0000${String(kind)}`;
 }

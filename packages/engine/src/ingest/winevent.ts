@@ -199,7 +199,7 @@ export function winEventFromXml(xml: string): ParsedEvent {
   }
 }
 
-/** System children whose text is a field; EventID and EventRecordID also go by their Splunk names. */
+/** System children whose text is a field; EventID is also stored as EventCode (RecordNumber is an alias). */
 function systemText(fields: FlatFields, name: string, text: string): void {
   switch (name) {
     case "EventID":
@@ -207,8 +207,8 @@ function systemText(fields: FlatFields, name: string, text: string): void {
       fields.EventCode = text;
       return;
     case "EventRecordID":
+      // RecordNumber (Splunk's name) is an alias of this field, added by the Windows normalisers.
       fields.EventRecordID = text;
-      fields.RecordNumber = text;
       return;
     case "Version":
     case "Level":

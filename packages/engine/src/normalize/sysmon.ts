@@ -44,6 +44,8 @@ registerNormalizer({
   matches: (st) => st.toLowerCase().endsWith("microsoft-windows-sysmon/operational"),
   aliases: {
     "event.code": "EventID",
+    // Splunk's name for the record number; an alias, so the nearly unique value is stored once.
+    RecordNumber: "EventRecordID",
     "host.name": "Computer",
     // Kept whole (DOMAIN\user), as the views and Splunk's `user` show it; user.domain is split out.
     "user.name": "User",

@@ -42,6 +42,8 @@ const COMMON: Record<string, string> = {
   "winlog.channel": "Channel",
   "winlog.provider_name": "Provider",
   "winlog.record_id": "EventRecordID",
+  // Splunk's name for the record number; an alias, so the nearly unique value is stored once.
+  RecordNumber: "EventRecordID",
   dest: "Computer",
   signature_id: "EventCode",
 };

@@ -11,10 +11,15 @@ const enc = (s: string) => new TextEncoder().encode(s);
 function load(name: string, text: string, chunk = 5): { sum: IngestSummary; ds: Dataset; get: (st: string, r: number, f: string) => unknown } {
   const ds = new Dataset();
   const sum = ingestBytes(ds, name, enc(text), chunk);
+  // Row r of a sourcetype in (time, seq) order, across its segments (one per event kind).
   const get = (st: string, r: number, f: string): unknown => {
-    const seg = ds.segments.find((s) => s.sourcetype === st);
-    if (!seg) throw new Error(`no segment ${st}`);
-    return f === "_time" ? seg.time[r] : valueAt(columnOf(seg, f), r);
+    const rows = ds.segments
+      .filter((s) => s.sourcetype === st)
+      .flatMap((seg) => Array.from({ length: seg.rowCount }, (_, row) => ({ seg, row })))
+      .sort((a, b) => a.seg.time[a.row]! - b.seg.time[b.row]! || a.seg.seq[a.row]! - b.seg.seq[b.row]!);
+    if (rows.length === 0) throw new Error(`no segment ${st}`);
+    const { seg, row } = rows[r]!;
+    return f === "_time" ? seg.time[row] : valueAt(columnOf(seg, f), row);
   };
   return { sum, ds, get };
 }
