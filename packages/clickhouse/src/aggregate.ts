@@ -6,7 +6,7 @@
  * query on the streamed events instead. Group order follows Splunk (numbers before text,
  * numbers numerically), as the local executor sorts.
  */
-import { parseNumber, type Aggregation, type QueryPlan, type Scalar } from "@quarry/engine";
+import { compareScalarsSpl, type Aggregation, type QueryPlan, type Scalar } from "@quarry/engine";
 import { fieldSql, planPredicate, withLiveSegments, type CompileContext } from "./compile.ts";
 import type { Connection, RequestOptions } from "./conn.ts";
 import { tables, type DatasetInfo } from "./layout.ts";
@@ -147,29 +147,9 @@ function scalarOf(v: unknown): Scalar {
 /** Splunk's order of group keys: numbers (and numeric text) numerically first, then text. */
 function compareKeys(a: Scalar[], b: Scalar[]): number {
   for (let i = 0; i < a.length; i++) {
-    const c = compareScalars(a[i] ?? null, b[i] ?? null);
+    const c = compareScalarsSpl(a[i] ?? null, b[i] ?? null);
     if (c !== 0) return c;
   }
   return 0;
 }
 
-function numberOf(v: Scalar): number | null {
-  if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (typeof v === "string") {
-    const n = parseNumber(v.trim());
-    return Number.isNaN(n) ? null : n;
-  }
-  return null;
-}
-
-function compareScalars(a: Scalar, b: Scalar): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const x = numberOf(a);
-  const y = numberOf(b);
-  if (x !== null && y !== null) return x - y;
-  if (x !== null) return -1;
-  if (y !== null) return 1;
-  const s = String(a);
-  const t = String(b);
-  return s < t ? -1 : s > t ? 1 : 0;
-}

@@ -5,7 +5,7 @@
  * applied with one typed-array scan; numeric comparisons scan the Float64Array directly; anything
  * else falls back to the row evaluator. Masks hold three-valued logic: 0 false, 1 true, 2 null.
  */
-import { columnOf, type Dataset } from "../store/dataset.ts";
+import { columnOf, valueAt, type Dataset } from "../store/dataset.ts";
 import { parseNumber, type Dict } from "../store/dict.ts";
 import type { Column, Scalar, Segment } from "../store/types.ts";
 import type { Expr, TimeRange } from "../lang/plan.ts";
@@ -527,7 +527,7 @@ export function rowReader(seg: Segment): { at(row: number): void; get: (name: st
         cols.set(name, col);
       }
       if (!col && hasSubFields(seg, name)) return objectValue(seg, name, row);
-      return readColumn(col, row);
+      return valueAt(col, row);
     },
   };
 }
@@ -556,7 +556,7 @@ function objectValue(seg: Segment, name: string, row: number): Value {
   const obj: Record<string, unknown> = {};
   let any = false;
   for (const f of subFields(seg, name)) {
-    const v = readColumn(seg.columns.get(f), row);
+    const v = valueAt(seg.columns.get(f), row);
     if (v === null) continue;
     any = true;
     obj[f.slice(name.length + 1)] = v;
@@ -564,29 +564,6 @@ function objectValue(seg: Segment, name: string, row: number): Value {
   return any ? JSON.stringify(obj) : null;
 }
 
-function readColumn(col: Column | undefined, row: number): Value {
-  if (!col) return null;
-  switch (col.kind) {
-    case "str": {
-      const id = col.ids[row]!;
-      if (id === 0) return null;
-      const t = col.dict.values[id]!;
-      return col.boolean ? t === "true" : t;
-    }
-    case "num": {
-      const v = col.values[row]!;
-      return Number.isNaN(v) ? null : v;
-    }
-    case "multi": {
-      const s = col.offsets[row]!;
-      const e = col.offsets[row + 1]!;
-      if (s === e) return null;
-      const out: Scalar[] = [];
-      for (let i = s; i < e; i++) out.push(col.dict.values[col.ids[i]!]!);
-      return out;
-    }
-  }
-}
 
 function rowWise(ctx: FilterContext, seg: Segment, expr: Expr): Uint8Array {
   const n = seg.rowCount;

@@ -1,6 +1,6 @@
 import type { Dataset } from "../store/dataset.ts";
 import type { CancelToken } from "../exec/cancel.ts";
-import { fieldKeys } from "../exec/order.ts";
+import { eqlExecContext } from "../api/eql.ts";
 import { executePlan, type ExecContext } from "../exec/run.ts";
 import type { Stream } from "../exec/stream.ts";
 import { compileEql } from "../lang/eql/compile.ts";
@@ -58,35 +58,14 @@ function narrow(plan: QueryPlan, req: QueryRequest): void {
 }
 
 function eqlPlan(ds: Dataset, text: string): { plan: QueryPlan; ctx: ExecContext } {
+  // The same execution settings as `runEql` (the CLI and the _eql/search shape), so the app and the CLI agree.
   const plan = compileEql(text, { dialect: "elastic", eventCategoryField: "event.category" });
-  const timestampField = "@timestamp";
-  return {
-    plan,
-    ctx: {
-      eval: { integerDivision: true, fieldType: (name) => ds.fieldTypes.get(name) },
-      order: { timestampField, tiebreakerField: null },
-      maxSamplesPerKey: 1,
-      timeUnitsPerMs: detectTimeUnits(ds, timestampField),
-      nullJoinKeys: false,
-    },
-  };
+  return { plan, ctx: eqlExecContext(ds) };
 }
 
 function splPlan(text: string, timeZone: string | undefined): { plan: QueryPlan; ctx: ExecContext } {
   const { plan } = parseSpl(text, { tz: timeZone ?? "UTC", nowMs: Date.now() });
   return { plan, ctx: {} };
-}
-
-/** FILETIME ticks (100 ns since 1601) look like 1.3e17; epoch ms like 1.6e12 (as `runEql` detects). */
-function detectTimeUnits(ds: Dataset, field: string): number {
-  for (const seg of ds.segments) {
-    const keys = fieldKeys(seg, field, "time");
-    for (let r = 0; r < keys.length; r++) {
-      const v = keys[r]!;
-      if (!Number.isNaN(v)) return v > 1e16 ? 10_000 : 1;
-    }
-  }
-  return 1;
 }
 
 function maxOf(a: number | null, b: number | null): number | null {

@@ -1,8 +1,7 @@
 import type { Aggregation, Expr, Source, TimeRange } from "../../lang/plan.ts";
 import { bucketStart } from "../../lang/spl/time.ts";
-import { columnOf, type Dataset } from "../../store/dataset.ts";
+import { columnOf, valueAt, type Dataset } from "../../store/dataset.ts";
 import type { Column, Segment } from "../../store/types.ts";
-import type { Value } from "../functions/registry.ts";
 import { BATCH_ROWS, checkCancelled, type CancelToken } from "../cancel.ts";
 import type { EventList } from "../event-list.ts";
 import { FilterContext, selectEvents, selectRows } from "../filter.ts";
@@ -52,28 +51,6 @@ function segmentColumns(seg: Segment): Array<[string, Column]> {
   return out;
 }
 
-function read(col: Column, row: number): Value {
-  switch (col.kind) {
-    case "str": {
-      const id = col.ids[row]!;
-      if (id === 0) return null;
-      const t = col.dict.values[id]!;
-      return col.boolean ? t === "true" : t;
-    }
-    case "num": {
-      const v = col.values[row]!;
-      return Number.isNaN(v) ? null : v;
-    }
-    case "multi": {
-      const s = col.offsets[row]!;
-      const e = col.offsets[row + 1]!;
-      if (s === e) return null;
-      const out: string[] = [];
-      for (let i = s; i < e; i++) out.push(col.dict.values[col.ids[i]!]!);
-      return out;
-    }
-  }
-}
 
 /**
  * Materialises events as rows, newest first: `_time` (seconds), `_raw`, every stored field and
@@ -94,7 +71,7 @@ export function materialise(ds: Dataset, list: EventList, only: Set<string> | nu
     if (!Number.isNaN(t)) row._time = t / 1000;
     row._raw = seg.raw[r] ?? "";
     for (const [name, col] of cols) {
-      const v = read(col, r);
+      const v = valueAt(col, r);
       if (v !== null) row[name] = v;
     }
     rows[i] = row;
@@ -109,7 +86,7 @@ export function runMetadata(ds: Dataset, source: Extract<Source, { kind: "metada
   for (const seg of ds.segments) {
     const col = columnOf(seg, field);
     for (let r = 0; r < seg.rowCount; r++) {
-      const v = col ? read(col, r) : field === "sourcetype" ? seg.sourcetype : null;
+      const v = col ? valueAt(col, r) : field === "sourcetype" ? seg.sourcetype : null;
       if (v === null) continue;
       const k = Array.isArray(v) ? String(v[0]) : String(v);
       const t = seg.time[r]!;
@@ -165,7 +142,7 @@ export function runTstats(ds: Dataset, source: Extract<Source, { kind: "tstats" 
     for (const f of needed) {
       if (f === "_time") continue;
       const col = columnOf(seg, f);
-      const v = col ? read(col, r) : null;
+      const v = col ? valueAt(col, r) : null;
       if (v !== null) row[f] = v;
     }
     rows.push(row);
