@@ -11,7 +11,7 @@
  * same timechart bucket; anything unexpected (negative times, fractional BY numbers, two series
  * names Splunk orders as equal, too many buckets) returns null and the query is streamed instead.
  */
-import { MAX_BUCKETS, autoSpanMs, bucketStart, checkBucketCount, compareScalarsSpl, type Pipe, type QueryPlan, type Scalar } from "@quarry/engine";
+import { MAX_BUCKETS, autoSpanMs, bucketStart, checkBucketCount, compareSeriesNames, limitSeries, type Pipe, type QueryPlan, type Scalar } from "@quarry/engine";
 import { scalarField, type PushedTable } from "./aggregate.ts";
 import { planPredicate, withLiveSegments, type CompileContext } from "./compile.ts";
 import type { Connection, RequestOptions } from "./conn.ts";
@@ -119,24 +119,9 @@ export async function pushTimechart(
 /** Keeps the `limit` largest series (the rest summed into OTHER) and orders the columns, as the engine does. */
 function shapeSeries(p: Timechart, starts: number[], series: Map<string, { counts: Float64Array; total: number }>): Omit<PushedTable, "scanned" | "sql"> | null {
   const nb = starts.length;
-  let keys = [...series.keys()];
-  const other = new Float64Array(nb);
-  let hasOther = false;
-  if (p.limit > 0 && keys.length > p.limit) {
-    const ranked = [...keys].sort((a, b) => series.get(b)!.total - series.get(a)!.total || (a < b ? -1 : 1));
-    const kept = new Set(ranked.slice(0, p.limit));
-    for (const k of keys) {
-      if (kept.has(k)) continue;
-      hasOther = true;
-      const c = series.get(k)!.counts;
-      for (let b = 0; b < nb; b++) other[b]! += c[b]!;
-    }
-    keys = keys.filter((k) => kept.has(k));
-  }
-  const cmp = (a: string, b: string) => (a === "NULL" ? 1 : b === "NULL" ? -1 : compareScalarsSpl(a as Scalar, b as Scalar));
-  keys.sort(cmp);
+  const { keys, other, hasOther } = limitSeries(series, p.limit, nb);
   // Two names Splunk orders as equal ("1" and "1.0") keep the engine's first-seen order, which SQL does not know.
-  for (let i = 1; i < keys.length; i++) if (cmp(keys[i - 1]!, keys[i]!) === 0) return null;
+  for (let i = 1; i < keys.length; i++) if (compareSeriesNames(keys[i - 1]!, keys[i]!) === 0) return null;
   const useOther = hasOther && p.useOther;
   const results = starts.map((s, b) => {
     const row: Record<string, Scalar> = { _time: s / 1000 };

@@ -63,3 +63,4 @@ export { removeLookup } from "./api/spl.ts";
 export { bucketStart } from "./lang/spl/time.ts";
 export { autoSpanMs, checkBucketCount, MAX_BUCKETS } from "./exec/spl/pipes/chart.ts";
 export { compareScalarsSpl } from "./exec/spl/values.ts";
+export { compareSeriesNames, limitSeries } from "./exec/spl/series.ts";

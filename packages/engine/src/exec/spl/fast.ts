@@ -1,4 +1,5 @@
 import type { Pipe, QueryPlan } from "../../lang/plan.ts";
+import { limitSeries } from "./series.ts";
 import { bucketStart } from "../../lang/spl/time.ts";
 import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
@@ -219,21 +220,7 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
   for (const [v, c] of numCounts) for (let b = 0; b < nb; b++) if (c[b]! > 0) add(String(v), v, b, c[b]!);
   const useNull = pipe.useNull ?? true;
   if (useNull) for (let b = 0; b < nb; b++) if (noField[b]! > 0) add("NULL", "NULL", b, noField[b]!);
-  let keys = [...series.keys()];
-  const other = new Float64Array(nb);
-  let hasOther = false;
-  if (pipe.limit > 0 && keys.length > pipe.limit) {
-    const ranked = [...keys].sort((a, b) => series.get(b)!.total - series.get(a)!.total || (a < b ? -1 : 1));
-    const kept = new Set(ranked.slice(0, pipe.limit));
-    for (const k of keys) {
-      if (kept.has(k)) continue;
-      hasOther = true;
-      const c = series.get(k)!.counts;
-      for (let b = 0; b < nb; b++) other[b]! += c[b]!;
-    }
-    keys = keys.filter((k) => kept.has(k));
-  }
-  keys.sort((a, b) => (a === "NULL" ? 1 : b === "NULL" ? -1 : compareScalarsSpl(a, b)));
+  const { keys, other, hasOther } = limitSeries(series, pipe.limit, nb);
   const columns = [...keys, ...(hasOther && pipe.useOther ? ["OTHER"] : [])];
   // One row per bucket (44 640 for a month at span=1m): read each series' counts from an array,
   // not through the series map per cell (bench: the rows are most of a one-minute timechart's time).
