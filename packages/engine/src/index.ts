@@ -2,7 +2,9 @@
 export { Dict, parseNumber } from "./store/dict.ts";
 export { Dataset, columnOf, valueAt, eventFields, assertNever } from "./store/dataset.ts";
 export { serializeDataset, deserializeDataset } from "./store/serialize.ts";
-export type { Column, FieldType, FieldValue, FlatFields, IngestProblem, Scalar, Segment } from "./store/types.ts";
+export { sliceValue, materializeSlice, dictColumn } from "./store/slice.ts";
+export type { DictColumn } from "./store/slice.ts";
+export type { Column, SliceColumn, FieldType, FieldValue, FlatFields, IngestProblem, Scalar, Segment } from "./store/types.ts";
 export { IngestJob, ingestBytes } from "./ingest/job.ts";
 export type { IngestProgress, IngestSummary } from "./ingest/job.ts";
 export type { ParsedEvent, Format, TextFormat, BinaryFormat, ParseSink } from "./ingest/types.ts";
@@ -23,8 +25,12 @@ export { EngineClient } from "./worker/client.ts";
 export type { EngineTransport, EngineState, CallOptions } from "./worker/client.ts";
 export { CancelledError, EngineError } from "./worker/protocol.ts";
 export type * from "./worker/protocol.ts";
-export { fieldSankey, processSankey } from "./views/sankey.ts";
-export type { SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
+export { fieldSankey, processSankey, fieldSankeyOf, processSankeyOf } from "./views/sankey.ts";
+export type { FieldFlows, ProcessFlows, SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
+export { PairCounter } from "./views/pair-counter.ts";
+/** How the views resolve logical fields per segment, for backends that must resolve them the same way (ClickHouse). */
+export { FIELDS as VIEW_FIELDS, firstColumn, logicalColumn, baseName } from "./views/fields.ts";
+export type { LogicalField } from "./views/fields.ts";
 export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
 export { selectionFromEvents } from "./views/scope.ts";
 export * from "./decode/index.ts";
@@ -47,8 +53,8 @@ export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, Proces
 export { runEql, runEqlPlan, runEqlDetailed, eqlUnknownFields, eqlExecContext } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence, EqlDetailedResult, UnknownField } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
-export { pivot } from "./views/pivot.ts";
-export type { EntityKind, EntityRef, PivotEvent, PivotOptions, PivotSummary, RelatedGroup, RelatedItem, RelatedKind } from "./views/pivot.ts";
+export { pivot, pivotSummaryOf, RELATED as PIVOT_RELATED, userKey, looksLikeIp } from "./views/pivot.ts";
+export type { EntityKind, EntityRef, PivotCounts, PivotEvent, PivotOptions, PivotSummary, RelatedGroup, RelatedItem, RelatedKind } from "./views/pivot.ts";
 export * from "./lookups/index.ts";
 export { runSpl, splExportJson, splExportCsv, splExportTable, registerLookup, lookupNames, parseSpl, SPL_COMMANDS, splCommand, SPL_FUNCTIONS, SplExecError } from "./api/spl.ts";
 export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCommand, ExportRow } from "./api/spl.ts";

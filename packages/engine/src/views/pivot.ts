@@ -73,7 +73,7 @@ export interface PivotOptions {
 const RAW_CHARS = 400;
 
 /** What to count for each entity kind: [title, kind, fields (first present wins, or "peer"), name transform]. */
-const RELATED: Record<EntityKind, Array<{ title: string; kind: RelatedKind; field: LogicalField | "peer" | "children"; name?: boolean }>> = {
+export const RELATED: Record<EntityKind, Array<{ title: string; kind: RelatedKind; field: LogicalField | "peer" | "children"; name?: boolean }>> = {
   host: [
     { title: "Users", kind: "user", field: "user" },
     { title: "Processes", kind: "process", field: "image", name: true },
@@ -109,7 +109,6 @@ const RELATED: Record<EntityKind, Array<{ title: string; kind: RelatedKind; fiel
  * time, related entities (each a pivot) and the latest events, enriched from asset/identity lookups.
  */
 export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opts: PivotOptions = {}): PivotSummary {
-  const top = opts.top ?? 10;
   const groups = RELATED[entity.kind].map((g) => ({ ...g, coder: new ValueCoder(g.name ? (s: string) => baseName(s).toLowerCase() : g.kind === "user" ? lowerCase : null), counts: [0] as number[] }));
   const st = new Map<string, number>();
   const matched: Array<{ seg: Segment; rows: Uint32Array }> = [];
@@ -159,17 +158,56 @@ export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opt
       for (let i = 0; i < codes.length; i++) bump(g.counts, codes[i]);
     }
   }
+  const hasTime = Number.isFinite(first);
+  return pivotSummaryOf(
+    {
+      entity,
+      events,
+      first,
+      last,
+      sourcetypes: st,
+      groups: groups.map((g) => ({ values: g.coder.values, counts: g.counts })),
+      hostIps,
+      activity: hasTime ? activity(matched, first, last, opts.buckets ?? 48) : { start: 0, interval: 0, counts: [] },
+      recent: recent(matched, opts.recent ?? 20),
+    },
+    opts,
+  );
+}
+
+/** What a pivot counted, before ranking and enrichment (also for backends that count elsewhere). */
+export interface PivotCounts {
+  entity: EntityRef;
+  events: number;
+  /** Earliest and latest event time; Infinity / -Infinity when no event has one. */
+  first: number;
+  last: number;
+  /** Events per sourcetype, in first-seen order. */
+  sourcetypes: ReadonlyMap<string, number>;
+  /** For each `RELATED[entity.kind]` group: values by code (code 0 = absent) and counts by code. */
+  groups: ReadonlyArray<{ values: readonly string[]; counts: readonly number[] }>;
+  /** The host's own addresses (from its asset row), left out of IP groups. */
+  hostIps: ReadonlySet<string>;
+  activity: PivotSummary["activity"];
+  recent: PivotEvent[];
+}
+
+/** Ranks the related values (top per group), decodes command lines and enriches: the pivot summary. */
+export function pivotSummaryOf(c: PivotCounts, opts: PivotOptions = {}): PivotSummary {
+  const { entity, first, last, hostIps } = c;
+  const top = opts.top ?? 10;
   const lookups = opts.lookups ?? null;
   const enrich = (kind: RelatedKind, value: string): Enrichment | null =>
     !lookups ? null : kind === "host" ? lookups.host(value) : kind === "ip" ? lookups.ip(value) : kind === "user" ? lookups.user(value) : null;
-  const related: RelatedGroup[] = groups.map((g) => {
+  const related: RelatedGroup[] = RELATED[entity.kind].map((g, gi) => {
+    const { values, counts } = c.groups[gi];
     const items: RelatedItem[] = [];
-    for (let c = 1; c < g.counts.length; c++) {
-      if (g.counts[c] === 0) continue;
-      const value = g.coder.values[c];
+    for (let code = 1; code < counts.length; code++) {
+      if (counts[code] === 0) continue;
+      const value = values[code];
       // CIM `src`/`dest` also hold host names (Windows Security); IP groups list addresses only, and not the host's own.
       if (g.kind === "ip" && (!looksLikeIp(value) || hostIps.has(value))) continue;
-      items.push({ value, count: g.counts[c], enrichment: null });
+      items.push({ value, count: counts[code], enrichment: null });
     }
     items.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     const shown = items.slice(0, top);
@@ -185,13 +223,13 @@ export function pivot(ds: Dataset, entity: EntityRef, scope: ViewScope = {}, opt
   const hasTime = Number.isFinite(first);
   return {
     entity,
-    events,
+    events: c.events,
     first: hasTime ? first : null,
     last: hasTime ? last : null,
-    activity: hasTime ? activity(matched, first, last, opts.buckets ?? 48) : { start: 0, interval: 0, counts: [] },
-    sourcetypes: [...st].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, count, enrichment: null })),
+    activity: c.activity,
+    sourcetypes: [...c.sourcetypes].sort((a, b) => b[1] - a[1]).map(([value, count]) => ({ value, count, enrichment: null })),
     related,
-    recent: recent(matched, opts.recent ?? 20),
+    recent: c.recent,
     enrichment: entity.kind === "process" ? null : enrich(entity.kind, entity.value),
   };
 }
@@ -268,7 +306,7 @@ function parentMatcher(seg: Segment, name: string): ((row: number) => boolean) |
 }
 
 /** DOMAIN\\user, user@domain and user are one user. */
-function userKey(v: string): string {
+export function userKey(v: string): string {
   let s = v.trim().toLowerCase();
   const slash = s.lastIndexOf("\\");
   if (slash >= 0) s = s.slice(slash + 1);
@@ -361,7 +399,7 @@ function recent(parts: Array<{ seg: Segment; rows: Uint32Array }>, n: number): P
 }
 
 /** IPv4 dotted quad or an IPv6 address (hex groups with colons). */
-function looksLikeIp(v: string): boolean {
+export function looksLikeIp(v: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(v) || (/^[0-9a-f:.]+$/i.test(v) && v.includes(":") && v.length > 2);
 }
 

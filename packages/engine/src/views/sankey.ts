@@ -103,13 +103,26 @@ export function fieldSankey(ds: Dataset, scope: ViewScope, sourceField: string, 
       }
     }
   }
+  return fieldSankeyOf({ sources: src.values, targets: dst.values, pairs, events }, sourceField, targetField, opts);
+}
+
+/** Counted flows between two fields: values by code (code 0 = absent), pairs of codes (codes in first-seen order). */
+export interface FieldFlows {
+  sources: readonly string[];
+  targets: readonly string[];
+  pairs: PairCounter;
+  events: number;
+}
+
+/** The two-field diagram from counted flows (also for backends that count the flows elsewhere). */
+export function fieldSankeyOf(flows: FieldFlows, sourceField: string, targetField: string, opts: SankeyOptions = {}): SankeyResult {
   // Node keys: source codes even, target codes odd, so a value on both sides is two nodes.
   const seed = (key: number): NodeSeed => {
     const side = key & 1 ? "target" : "source";
-    const text = (side === "source" ? src : dst).values[key >>> 1];
+    const text = (side === "source" ? flows.sources : flows.targets)[key >>> 1];
     return { label: text, side, value: text, field: side === "source" ? sourceField : targetField, host: null, pid: null, name: null };
   };
-  return assemble("fields", sourceField, targetField, pairs, events, (a) => a * 2, (b) => b * 2 + 1, seed, opts);
+  return assemble("fields", sourceField, targetField, flows.pairs, flows.events, (a) => a * 2, (b) => b * 2 + 1, seed, opts);
 }
 
 /**
@@ -174,25 +187,46 @@ export function processSankey(ds: Dataset, scope: ViewScope, opts: SankeyOptions
       }
     }
   }
+  return processSankeyOf({ hosts: hosts.values, names: names.values, spelled, nodes: nodeInfo, pairs, events }, opts);
+}
+
+/**
+ * Counted process flows: nodes (host code, name code, pid) numbered in first-seen order, pairs of
+ * node ids (parent, child) with their event counts, and the texts behind the codes (code 0 = absent).
+ */
+export interface ProcessFlows {
+  hosts: readonly string[];
+  /** Lower-cased basenames by code. */
+  names: readonly string[];
+  /** Display spelling of each name code (first seen). */
+  spelled: ReadonlyArray<string | undefined>;
+  nodes: Array<{ host: number; name: number; pid: number }>;
+  pairs: PairCounter;
+  events: number;
+}
+
+/** The process diagram from counted flows (also for backends that count the flows elsewhere). */
+export function processSankeyOf(f: ProcessFlows, opts: SankeyOptions = {}): SankeyResult {
+  const { hosts, names, spelled, nodes: nodeInfo } = f;
   const seed = (id: number): NodeSeed => {
     const info = nodeInfo[id];
-    const name = names.values[info.name] || null;
+    const name = names[info.name] || null;
     const shown = spelled[info.name] ?? name;
     return {
       label: shown ? `${shown} (${info.pid})` : `pid ${info.pid}`,
       side: "process",
       value: String(info.pid),
       field: "process.pid",
-      host: hosts.values[info.host] || null,
+      host: hosts[info.host] || null,
       pid: info.pid,
       name,
     };
   };
-  let flows = fillNames(pairs, nodeInfo);
-  let counted = events;
+  let flows = fillNames(f.pairs, nodeInfo);
+  let counted = f.events;
   const focus = opts.focus?.trim().toLowerCase();
   if (focus) {
-    flows = chainsThrough(flows, (id) => (names.values[nodeInfo[id].name] ?? "").includes(focus));
+    flows = chainsThrough(flows, (id) => (names[nodeInfo[id].name] ?? "").includes(focus));
     counted = flows.columns().count.reduce((x, y) => x + y, 0);
   }
   return assemble("process", "ParentProcessId", "ProcessId", flows, counted, (a) => a, (b) => b, seed, opts);
