@@ -122,7 +122,8 @@ export function quarryIngest(files: Array<{ name: string; bytes: Uint8Array }>):
 /**
  * Bytes the store holds per event besides `_raw`: typed arrays of every column, time and seq,
  * plus each dictionary's strings as V8 holds them (1 byte per character for Latin-1 text, else 2, a
- * 16-byte header, about 24 bytes of its hash-index entry). Aliases cost nothing per event.
+ * 16-byte header, about 24 bytes of its hash-index entry), and slice columns' positions into
+ * `_raw`. Aliases cost nothing per event.
  */
 export function storeBytesPerEvent(ds: Dataset): number {
   let bytes = 0;
@@ -135,6 +136,11 @@ export function storeBytesPerEvent(ds: Dataset): number {
       if (col.kind === "num") bytes += col.values.byteLength;
       else if (col.kind === "str") {
         bytes += col.ids.byteLength;
+        dicts.add(col.dict);
+      } else if (col.kind === "slice") {
+        // Positions into `_raw`, plus the few texts that are not verbatim there (string + map entry).
+        bytes += col.start.byteLength + col.length.byteLength;
+        for (const v of col.outside.values()) bytes += 40 + 24 + (LATIN1.test(v) ? v.length : 2 * v.length);
         dicts.add(col.dict);
       } else {
         bytes += col.ids.byteLength + col.offsets.byteLength;

@@ -9,7 +9,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { Dataset, IngestJob, type IngestProgress, type IngestSummary, type Segment } from "@quarry/engine";
+import { Dataset, IngestJob, sliceValue, type Column, type IngestProgress, type IngestSummary, type Segment } from "@quarry/engine";
 import { Connection, RemoteError } from "./conn.ts";
 import { addColumns, chTypeFor, ensureTables, existingColumns, holds, readInfo, tables, type FieldColumn, type SegmentMeta, type StoredKind, type Target } from "./layout.ts";
 import { ident, literal } from "./sql.ts";
@@ -142,12 +142,17 @@ async function rollback(conn: Connection, shards: Connection[], target: Target, 
   }
 }
 
+/** How a column kind is stored: slices of `_raw` are plain text on the server. */
+function storedKind(kind: Column["kind"]): StoredKind {
+  return kind === "slice" ? "str" : kind;
+}
+
 function segmentMeta(seg: Segment, id: number, load: string, use: Map<string, FieldColumn>): SegmentMeta {
   return {
     id,
     load,
     sourcetype: seg.sourcetype,
-    columns: [...seg.columns].map(([n, c]) => [n, c.kind, c.kind === "str" && c.boolean === true, use.get(n)!.col]),
+    columns: [...seg.columns].map(([n, c]) => [n, storedKind(c.kind), c.kind === "str" && c.boolean === true, use.get(n)!.col]),
     aliases: [...seg.aliases],
   };
 }
@@ -163,7 +168,7 @@ async function ensureColumns(conn: Connection, shards: Connection[], target: Tar
     for (const [n, c] of seg.columns) {
       let s = kinds.get(n);
       if (!s) kinds.set(n, (s = new Set()));
-      s.add(c.kind);
+      s.add(storedKind(c.kind));
     }
   }
   const t = tables(target.dataset);
@@ -219,6 +224,9 @@ function eventRow(seg: Segment, r: number, segmentId: number, load: string, cols
         v = id === 0 ? null : c.dict.values[id]!;
         break;
       }
+      case "slice":
+        v = sliceValue(c, r);
+        break;
       case "multi": {
         const out: string[] = [];
         for (let i = c.offsets[r]!; i < c.offsets[r + 1]!; i++) out.push(c.dict.values[c.ids[i]!]!);

@@ -1,3 +1,4 @@
+import { sliceValue } from "../store/slice.ts";
 import type { Column, Segment } from "../store/types.ts";
 
 /** Rows of one segment taking part in a computation; `rows` null = every row. */
@@ -34,6 +35,8 @@ interface Acc {
   dictNumbers: Float64Array | null;
   nums: Map<number, number>;
   numsCapped: boolean;
+  /** Texts of slice columns that the shared dictionary does not hold, counted by value. */
+  texts: Map<string, number>;
   numCount: number;
   min: number;
   max: number;
@@ -55,7 +58,7 @@ export function fieldStats(parts: SegmentRows[], top = 10): FieldStat[] {
     for (const [name, col] of segment.columns) {
       let acc = accs.get(name);
       if (!acc) {
-        acc = { count: 0, idCounts: null, dictValues: null, dictNumbers: null, nums: new Map(), numsCapped: false, numCount: 0, min: Infinity, max: -Infinity, sum: 0 };
+        acc = { count: 0, idCounts: null, dictValues: null, dictNumbers: null, nums: new Map(), numsCapped: false, texts: new Map(), numCount: 0, min: Infinity, max: -Infinity, sum: 0 };
         accs.set(name, acc);
       }
       accumulate(acc, col, rows, n);
@@ -92,6 +95,25 @@ function accumulate(acc: Acc, col: Column, rows: Uint32Array | null, n: number):
         if (s === e) continue;
         acc.count++;
         for (let j = s; j < e; j++) counts[ids[j]!]!++;
+      }
+      return;
+    }
+    case "slice": {
+      // Near-unique text: values the shared dictionary holds count by id (so they merge with
+      // dictionary columns of the same field), the rest by text, up to the same cap as numbers.
+      const counts = idCounts(acc, col.dict.values, col.dict.size);
+      for (let i = 0; i < n; i++) {
+        const v = sliceValue(col, rows ? rows[i]! : i);
+        if (v === null) continue;
+        acc.count++;
+        const id = col.dict.lookup(v);
+        if (id !== 0) counts[id]!++;
+        else {
+          const c = acc.texts.get(v);
+          if (c !== undefined) acc.texts.set(v, c + 1);
+          else if (acc.texts.size < MAX_NUM_DISTINCT) acc.texts.set(v, 1);
+          else acc.numsCapped = true;
+        }
       }
       return;
     }
@@ -157,6 +179,13 @@ function finish(field: string, acc: Acc, total: number, top: number): FieldStat 
       else strings++;
       consider(text, c);
     }
+  }
+  for (const [text, c] of acc.texts) {
+    distinct++;
+    const num = Number(text);
+    if (text.trim() !== "" && Number.isFinite(num)) addNumber(acc, num, c);
+    else strings++;
+    consider(text, c);
   }
   for (const [v, c] of acc.nums) {
     distinct++;

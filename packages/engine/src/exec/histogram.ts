@@ -1,4 +1,5 @@
 import { columnOf } from "../store/dataset.ts";
+import { dictColumn } from "../store/slice.ts";
 import type { Column } from "../store/types.ts";
 import type { SegmentRows } from "./field-stats.ts";
 
@@ -127,7 +128,9 @@ interface Keyer {
   slots(slotOf: (name: string) => number): (row: number) => number;
 }
 
-function keyer(col: Column | undefined): Keyer {
+function keyer(column: Column | undefined): Keyer {
+  // Splitting by a near-unique text field needs ids like any other split field.
+  const col = dictColumn(column);
   if (!col) {
     let n = 0;
     return {

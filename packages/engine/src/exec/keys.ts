@@ -7,6 +7,7 @@
  * joins (as null) only when the key is an optional field (`?field`); otherwise the event is skipped.
  */
 import { columnOf, type Dataset } from "../store/dataset.ts";
+import { sliceValue } from "../store/slice.ts";
 import type { Scalar, Segment } from "../store/types.ts";
 import type { Expr } from "../lang/plan.ts";
 import { evalExpr, type EvalOptions } from "./expr.ts";
@@ -168,6 +169,11 @@ function singleFieldKey(seg: Segment, name: string, interner: KeyInterner, allow
         return k;
       };
     }
+    case "slice":
+      return (row) => {
+        const v = sliceValue(col, row);
+        return v === null ? nullId() : one(norm(v));
+      };
     case "multi":
       return (row) => {
         const s = col.offsets[row]!;

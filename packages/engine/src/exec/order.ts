@@ -5,7 +5,8 @@
  * distinct dictionary value (numbers, then ISO dates; other text sorts by its string rank).
  */
 import { columnOf, type Dataset } from "../store/dataset.ts";
-import type { Dict } from "../store/dict.ts";
+import { parseNumber, type Dict } from "../store/dict.ts";
+import { materializeSlice, sliceValue } from "../store/slice.ts";
 import type { Column, Segment } from "../store/types.ts";
 import type { OrderKeys } from "./event-list.ts";
 import { dateMs } from "./expr.ts";
@@ -46,6 +47,21 @@ export function fieldKeys(seg: Segment, field: string, textMode: "time" | "rank"
 function computeKeys(col: Column | undefined, n: number, textMode: "time" | "rank"): Float64Array {
   if (!col) return new Float64Array(n).fill(NaN);
   if (col.kind === "num") return col.values;
+  if (col.kind === "slice") {
+    // Time keys come from each row's text; text ranks must agree with the dictionary columns of
+    // the same field in other segments, so that case goes through the shared dictionary.
+    if (textMode === "rank") return computeKeys(materializeSlice(col), n, textMode);
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const v = sliceValue(col, r);
+      if (v === null) out[r] = NaN;
+      else {
+        const x = parseNumber(v);
+        out[r] = Number.isNaN(x) ? (dateMs(v) ?? NaN) : x;
+      }
+    }
+    return out;
+  }
   const table = dictKeys(col.dict, textMode);
   const out = new Float64Array(n);
   if (col.kind === "str") {

@@ -1,5 +1,6 @@
 import { Dict } from "./dict.ts";
 import { SegmentBuilder } from "./segment-builder.ts";
+import { sliceValue } from "./slice.ts";
 import type { Column, FieldType, Scalar, Segment } from "./types.ts";
 
 /**
@@ -76,6 +77,8 @@ export function valueAt(col: Column | undefined, row: number): Scalar | Scalar[]
       const v = col.values[row]!;
       return Number.isNaN(v) ? null : v;
     }
+    case "slice":
+      return sliceValue(col, row);
     case "multi": {
       const start = col.offsets[row]!;
       const end = col.offsets[row + 1]!;

@@ -58,7 +58,7 @@ export class SegmentBuilder {
   private columnFor(name: string): ColumnBuilder {
     let col = this.columns.get(name);
     if (!col) {
-      col = new ColumnBuilder(this.dictFor(name));
+      col = new ColumnBuilder(this.dictFor(name), this.raw);
       this.columns.set(name, col);
     }
     return col;
@@ -70,14 +70,14 @@ export class SegmentBuilder {
     const time = this.time.finish(n);
     const seq = this.seq.finish(n);
     const order = sortOrder(time);
+    const sortedRaw = order ? Array.from(order, (i) => this.raw[i]!) : this.raw;
     const columns = new Map<string, Column>();
     for (const [name, builder] of this.columns) {
-      const col = builder.finish(n, order);
+      const col = builder.finish(n, order, sortedRaw);
       if (col) columns.set(name, col);
     }
     const sortedTime = order ? Float64Array.from(order, (i) => time[i]!) : time;
     const sortedSeq = order ? Uint32Array.from(order, (i) => seq[i]!) : seq;
-    const sortedRaw = order ? Array.from(order, (i) => this.raw[i]!) : this.raw;
     return {
       id,
       rowCount: n,

@@ -28,7 +28,8 @@ interface StrRef {
 type ColumnMeta =
   | { name: string; kind: "str"; dict: number; ids: BufRef; boolean?: true }
   | { name: string; kind: "num"; values: BufRef }
-  | { name: string; kind: "multi"; dict: number; offsets: BufRef; ids: BufRef };
+  | { name: string; kind: "multi"; dict: number; offsets: BufRef; ids: BufRef }
+  | { name: string; kind: "slice"; dict: number; start: BufRef; length: BufRef; outside: { rows: BufRef; values: StrRef } };
 
 interface Header {
   nextSeq: number;
@@ -158,6 +159,18 @@ function columnMeta(name: string, col: Column, body: BodyWriter, addDict: (d: Di
       return { name, kind: "num", values: body.typed(col.values) };
     case "multi":
       return { name, kind: "multi", dict: addDict(col.dict, null), offsets: body.typed(col.offsets), ids: body.typed(col.ids) };
+    case "slice": {
+      const rows = Uint32Array.from(col.outside.keys());
+      const values = [...col.outside.values()];
+      return {
+        name,
+        kind: "slice",
+        dict: addDict(col.dict, null),
+        start: body.typed(col.start),
+        length: body.typed(col.length),
+        outside: { rows: body.typed(rows), values: body.strings(values) },
+      };
+    }
   }
 }
 
@@ -186,6 +199,7 @@ export function deserializeDataset(bytes: Uint8Array): Dataset {
     return d;
   });
   for (const meta of header.segments) {
+    const raw = reader.strings(meta.raw);
     const columns = new Map<string, Column>();
     for (const c of meta.columns) {
       switch (c.kind) {
@@ -203,6 +217,14 @@ export function deserializeDataset(bytes: Uint8Array): Dataset {
         case "multi":
           columns.set(c.name, { kind: "multi", offsets: reader.u32(c.offsets), ids: reader.u32(c.ids), dict: dicts[c.dict]! });
           break;
+        case "slice": {
+          const rows = reader.u32(c.outside.rows);
+          const values = reader.strings(c.outside.values);
+          const outside = new Map<number, string>();
+          for (let i = 0; i < rows.length; i++) outside.set(rows[i]!, values[i]!);
+          columns.set(c.name, { kind: "slice", start: reader.u32(c.start), length: reader.u16(c.length), raw, outside, dict: dicts[c.dict]! });
+          break;
+        }
       }
     }
     const seg: Segment = {
@@ -210,7 +232,7 @@ export function deserializeDataset(bytes: Uint8Array): Dataset {
       rowCount: meta.rowCount,
       time: reader.f64(meta.time),
       seq: reader.u32(meta.seq),
-      raw: reader.strings(meta.raw),
+      raw,
       columns,
       aliases: new Map(meta.aliases),
       sourcetype: meta.sourcetype,

@@ -17,8 +17,10 @@ export type FieldType = "string" | "number" | "boolean" | "ip" | "date" | "versi
  * - `str`: dictionary ids, 0 = absent. Used for text, and for numbers written as text.
  * - `num`: float64 values, NaN = absent. Used when every value was a JSON number.
  * - `multi`: several dictionary ids per row: row r owns ids[offsets[r] .. offsets[r+1]).
+ * - `slice`: text that is (nearly) unique per event — timestamps written as text, uids, record
+ *   ids — kept as a position in the event's own `_raw` instead of a dictionary string each.
  */
-export type Column = StrColumn | NumColumn | MultiColumn;
+export type Column = StrColumn | NumColumn | MultiColumn | SliceColumn;
 
 export interface StrColumn {
   kind: "str";
@@ -37,6 +39,24 @@ export interface MultiColumn {
   kind: "multi";
   offsets: Uint32Array;
   ids: Uint32Array;
+  dict: Dict;
+}
+
+/**
+ * Near-unique text as slices of `_raw`: a dictionary would hold one ~40-byte string object per
+ * event for such a field, a slice costs 6 bytes. Row r's value is
+ * `raw[r].substr(start[r], length[r])`; `start[r]` is SLICE_ABSENT when the row has no value and
+ * SLICE_OUTSIDE when its text is not verbatim in `_raw` (then it is in `outside`).
+ * `dict` is the field's shared dictionary: ids are only made (see `materializeSlice`) when an
+ * operation must merge this column with dictionary columns of the same field by id.
+ */
+export interface SliceColumn {
+  kind: "slice";
+  start: Uint32Array;
+  length: Uint16Array;
+  /** The segment's `_raw` array (the same array object, in the segment's row order). */
+  raw: readonly string[];
+  outside: Map<number, string>;
   dict: Dict;
 }
 

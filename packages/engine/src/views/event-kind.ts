@@ -1,3 +1,4 @@
+import { sliceValue } from "../store/slice.ts";
 import type { Column, Segment } from "../store/types.ts";
 import { logicalColumn } from "./fields.ts";
 
@@ -82,6 +83,11 @@ function perValue(col: Column, f: (text: string) => number): (row: number) => nu
         return k;
       };
     }
+    case "slice":
+      return (r) => {
+        const v = sliceValue(col, r);
+        return v === null ? 0 : f(v);
+      };
     case "str": {
       const table = col.dict.values.map((v, id) => (id === 0 ? 0 : f(v)));
       return (r) => table[col.ids[r]];

@@ -1,5 +1,6 @@
 import { columnOf } from "../store/dataset.ts";
-import type { Dict } from "../store/dict.ts";
+import { parseNumber, type Dict } from "../store/dict.ts";
+import { sliceValue } from "../store/slice.ts";
 import type { Column, Segment } from "../store/types.ts";
 
 /**
@@ -138,6 +139,12 @@ export class ValueCoder {
         }
         return out;
       }
+      case "slice":
+        for (let i = 0; i < rows.length; i++) {
+          const v = sliceValue(col, rows[i]);
+          if (v !== null) out[i] = this.code(v);
+        }
+        return out;
       case "num": {
         const values = col.values;
         for (let i = 0; i < rows.length; i++) {
@@ -204,6 +211,12 @@ export function numbersOf(col: Column | undefined, rows: Uint32Array): Float64Ar
     case "num":
       for (let i = 0; i < rows.length; i++) out[i] = col.values[rows[i]];
       return out;
+    case "slice":
+      for (let i = 0; i < rows.length; i++) {
+        const v = sliceValue(col, rows[i]);
+        if (v !== null) out[i] = parseNumber(v);
+      }
+      return out;
     case "str": {
       const nums = col.dict.numbers();
       for (let i = 0; i < rows.length; i++) out[i] = nums[col.ids[rows[i]]];
@@ -228,6 +241,8 @@ export function textAt(col: Column | undefined, row: number): string | null {
       return col.ids[row] === 0 ? null : col.dict.values[col.ids[row]];
     case "num":
       return Number.isNaN(col.values[row]) ? null : String(col.values[row]);
+    case "slice":
+      return sliceValue(col, row);
     case "multi": {
       const parts: string[] = [];
       for (let i = col.offsets[row]; i < col.offsets[row + 1]; i++) parts.push(col.dict.values[col.ids[i]]);

@@ -1,5 +1,6 @@
 import type { Dataset } from "../store/dataset.ts";
 import { columnOf } from "../store/dataset.ts";
+import { sliceValue } from "../store/slice.ts";
 import type { Column, Segment } from "../store/types.ts";
 import type { Enrichment, LookupStore } from "../lookups/store.ts";
 import { decodePowerShellCommandLine } from "../decode/powershell.ts";
@@ -334,6 +335,12 @@ function anyOf(cols: Column[], ok: (value: string) => boolean): ((row: number) =
           });
         break;
       }
+      case "slice":
+        tests.push((r) => {
+          const v = sliceValue(col, r);
+          return v !== null && ok(v);
+        });
+        break;
       case "num": {
         const cache = new Map<number, boolean>();
         tests.push((r) => {

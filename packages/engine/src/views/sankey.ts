@@ -1,5 +1,6 @@
 import { columnOf } from "../store/dataset.ts";
 import type { Dataset } from "../store/dataset.ts";
+import { sliceValue } from "../store/slice.ts";
 import { EventKind, eventKinds } from "./event-kind.ts";
 import { baseName, logicalColumn, numbersOf, ValueCoder } from "./fields.ts";
 import { PairCounter, PairInterner } from "./pair-counter.ts";
@@ -298,6 +299,10 @@ function fillNames(pairs: PairCounter, info: Array<{ host: number; name: number;
 
 function displayName(col: ReturnType<typeof logicalColumn>, row: number): string | null {
   if (!col || col.kind === "num") return null;
+  if (col.kind === "slice") {
+    const v = sliceValue(col, row);
+    return v ? baseName(v) : null;
+  }
   const id = col.kind === "str" ? col.ids[row] : col.ids[col.offsets[row]];
   return id ? baseName(col.dict.values[id]) : null;
 }

@@ -1,4 +1,5 @@
 import type { Dataset } from "../store/dataset.ts";
+import { sliceValue } from "../store/slice.ts";
 import type { Segment } from "../store/types.ts";
 import { firstColumn, FIELDS } from "./fields.ts";
 
@@ -58,6 +59,7 @@ function hostMatcher(seg: Segment, host: string | null): true | false | ((row: n
   const col = firstColumn(seg, FIELDS.host);
   if (!col || col.kind === "num") return false;
   const want = host.toLowerCase();
+  if (col.kind === "slice") return (r) => sliceValue(col, r)?.toLowerCase() === want;
   const lower = col.dict.lower();
   const ok = new Uint8Array(lower.length);
   let any = false;

@@ -102,7 +102,8 @@ function topValues(ds: Dataset, field: string, n = 20): string[] {
   const counts = new Uint32Array(dict.size);
   for (const seg of ds.segments) {
     const col = seg.columns.get(field) ?? (seg.aliases.has(field) ? seg.columns.get(seg.aliases.get(field)!) : undefined);
-    if (!col || col.kind === "num") continue;
+    // Slice columns hold near-unique text: nothing worth offering as a completion.
+    if (!col || col.kind === "num" || col.kind === "slice") continue;
     for (let i = 0; i < col.ids.length; i++) counts[col.ids[i]!]!++;
   }
   const ids: number[] = [];

@@ -1,6 +1,7 @@
 import type { Aggregation, Pipe } from "../../lang/plan.ts";
 import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
+import { dictColumn, type DictColumn } from "../../store/slice.ts";
 import type { Column, Scalar } from "../../store/types.ts";
 import type { EventList } from "../event-list.ts";
 import type { Row, Table } from "./table.ts";
@@ -159,8 +160,8 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     }
   };
   let segIndex = -1;
-  let byCols: Array<Column | undefined> = [];
-  let argCols: Array<Column | undefined> = [];
+  let byCols: Array<DictColumn | undefined> = [];
+  let argCols: Array<DictColumn | undefined> = [];
   let byMaps: Array<Int32Array | null> = [];
   let argMaps: Array<Int32Array | null> = [];
   let argNums: Array<Float64Array | null> = [];
@@ -173,10 +174,10 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     if (s !== segIndex) {
       segIndex = s;
       const seg = ds.segments[s]!;
-      byCols = p.by.map((f) => columnOf(seg, f));
+      byCols = p.by.map((f) => dictColumn(columnOf(seg, f)));
       byMaps = byCols.map((c, k) => (c && c.kind !== "num" ? byIndex[k]!.mapFor(c.dict) : null));
       if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
-      argCols = states.map((st) => (st.agg.arg && st.agg.arg.kind === "field" && st.agg.arg.name !== "_time" ? columnOf(seg, st.agg.arg.name) : undefined));
+      argCols = states.map((st) => (st.agg.arg && st.agg.arg.kind === "field" && st.agg.arg.name !== "_time" ? dictColumn(columnOf(seg, st.agg.arg.name)) : undefined));
       argMaps = argCols.map((c, a) => (c && c.kind !== "num" ? states[a]!.index!.mapFor(c.dict) : null));
       argNums = argCols.map((c) => (c && c.kind !== "num" ? c.dict.numbers() : null));
       time = seg.time;

@@ -3,6 +3,7 @@ import { limitSeries } from "./series.ts";
 import { bucketStart } from "../../lang/spl/time.ts";
 import { columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
+import { dictColumn, type DictColumn } from "../../store/slice.ts";
 import type { Column, Scalar } from "../../store/types.ts";
 import type { EventList } from "../event-list.ts";
 import { MAX_BUCKETS, autoSpanMs, checkBucketCount } from "./pipes/chart.ts";
@@ -45,13 +46,13 @@ function countBy(ds: Dataset, list: EventList, field: string): Map<string, Count
   const perDict = new Map<Dict, Float64Array>();
   const nums = new Map<number, number>();
   let segIndex = -1;
-  let col: Column | undefined;
+  let col: DictColumn | undefined;
   let table: Float64Array | null = null;
   for (let i = 0; i < list.length; i++) {
     const s = list.seg[i]!;
     if (s !== segIndex) {
       segIndex = s;
-      col = columnOf(ds.segments[s]!, field);
+      col = dictColumn(columnOf(ds.segments[s]!, field));
       // Boolean columns group as true/false values in the general executor: leave them to it.
       if (col?.kind === "str" && col.boolean) return null;
       table = null;
@@ -134,7 +135,7 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
   const numCounts = new Map<number, Float64Array>();
   const totals = new Float64Array(nb);
   let segIndex = -1;
-  let col: Column | undefined;
+  let col: DictColumn | undefined;
   let cell: { size: number; counts: Float64Array } | null = null;
   let curStart = Infinity;
   let curEnd = -Infinity;
@@ -145,7 +146,7 @@ export function tryFastTimechart(ds: Dataset, list: EventList, pipe: Pipe | unde
     const seg = ds.segments[s]!;
     if (s !== segIndex) {
       segIndex = s;
-      col = by === null ? undefined : columnOf(seg, by);
+      col = by === null ? undefined : dictColumn(columnOf(seg, by));
       cell = null;
       if (col && col.kind !== "num") {
         cell = perDict.get(col.dict) ?? null;
