@@ -16,3 +16,8 @@ export { eventReduction, eqlReduction } from "./reduce.ts";
 export type { Reduction, EqlCutOptions } from "./reduce.ts";
 export { listDatasets } from "./layout.ts";
 export { clickhouseProxy } from "./proxy.ts";
+export { sankeyRemote } from "./views-sankey.ts";
+export { pivotRemote } from "./views-pivot.ts";
+export { processTreeRemote } from "./views-tree.ts";
+export { ViewRequestError } from "./views-scope.ts";
+export type { ViewRunOptions } from "./views-scope.ts";

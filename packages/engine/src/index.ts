@@ -27,9 +27,9 @@ export { CancelledError, EngineError } from "./worker/protocol.ts";
 export type * from "./worker/protocol.ts";
 export { fieldSankey, processSankey, fieldSankeyOf, processSankeyOf } from "./views/sankey.ts";
 export type { FieldFlows, ProcessFlows, SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
-export { PairCounter } from "./views/pair-counter.ts";
+export { PairCounter, PairInterner } from "./views/pair-counter.ts";
 /** How the views resolve logical fields per segment, for backends that must resolve them the same way (ClickHouse). */
-export { FIELDS as VIEW_FIELDS, firstColumn, logicalColumn, baseName } from "./views/fields.ts";
+export { FIELDS as VIEW_FIELDS, firstColumn, logicalColumn, baseName, textAt } from "./views/fields.ts";
 export type { LogicalField } from "./views/fields.ts";
 export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
 export { selectionFromEvents } from "./views/scope.ts";
