@@ -35,12 +35,15 @@ export function winEventFromXml(xml: string): ParsedEvent {
   let leafOpen = false;
   const n = xml.length;
   let i = 0;
+  // Most events hold no entity at all: then every text and attribute value is a plain slice.
+  const entities = xml.indexOf("&") >= 0;
+  const text = (start: number, end: number): string => (entities ? decodeEntities(xml, start, end) : xml.slice(start, end));
 
   while (i < n) {
     const lt = xml.indexOf("<", i);
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i) {
-      if (leafOpen) leafText += decodeEntities(xml, i, textEnd);
+      if (leafOpen) leafText = leafText === "" ? text(i, textEnd) : leafText + text(i, textEnd);
       else if (stack.length === 0 && !isBlankRange(xml, i, textEnd)) {
         throw malformed(i, rootClosed ? "text after </Event>" : "text before <Event>");
       }
@@ -50,10 +53,13 @@ export function winEventFromXml(xml: string): ParsedEvent {
     if (c === 47 /* / */) {
       const gt = xml.indexOf(">", lt + 2);
       if (gt < 0) throw malformed(lt, "unterminated end tag");
-      const name = xml.slice(lt + 2, gt).trim();
       const open = stack.pop();
-      if (open === undefined) throw malformed(lt, `end tag </${name}> without a start tag`);
-      if (open !== name) throw malformed(lt, `expected </${open}>, found </${name}>`);
+      // The usual end tag is exactly `</name>`: compared in place, without slicing the name.
+      if (open === undefined || gt !== lt + 2 + open.length || !xml.startsWith(open, lt + 2)) {
+        const name = xml.slice(lt + 2, gt).trim();
+        if (open === undefined) throw malformed(lt, `end tag </${name}> without a start tag`);
+        if (open !== name) throw malformed(lt, `expected </${open}>, found </${name}>`);
+      }
       if (leafOpen) {
         addLeaf(section, stack.length + 1, leafName, leafDataName, leafText);
         leafOpen = false;
@@ -136,7 +142,7 @@ export function winEventFromXml(xml: string): ParsedEvent {
       if (quote !== 39 && quote !== 34) throw malformed(p, `attribute ${attr} of <${qname}> is not quoted`);
       const close = xml.indexOf(quote === 39 ? "'" : '"', p + 1);
       if (close < 0) throw malformed(p, `unterminated value of attribute ${attr}`);
-      const value = decodeEntities(xml, p + 1, close);
+      const value = text(p + 1, close);
       p = close + 1;
       if (section === Section.System && depth === 3) systemAttribute(fields, local, attr, value);
       else if (attr === "Name" && section === Section.EventData && depth === 3) dataName = value;

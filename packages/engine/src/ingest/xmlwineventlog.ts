@@ -66,8 +66,12 @@ class XmlWinEventParser implements TextParser {
   private drain(final: boolean): void {
     const buf = this.buf;
     let pos = 0;
+    // The next event's start, found while checking the previous event (or -2: not searched yet).
+    let ahead = -2;
     for (;;) {
-      const s = findEventStart(buf, pos);
+      // -1 (no later start in this buffer) is final too: the buffer does not change in the loop.
+      const s = ahead === -2 || (ahead >= 0 && ahead < pos) ? findEventStart(buf, pos) : ahead;
+      ahead = -2;
       if (s < 0) {
         // Keep a possible partial `<Event` at the end for the next chunk.
         const keep = final ? buf.length : Math.max(pos, buf.length - 7);
@@ -78,6 +82,7 @@ class XmlWinEventParser implements TextParser {
       if (s > pos) this.gap(buf, pos, s);
       const e = buf.indexOf("</Event>", s);
       const next = findEventStart(buf, s + 6);
+      ahead = next;
       if (next >= 0 && (e < 0 || next < e)) {
         this.report(buf, s, "truncated event: no </Event> before the next <Event>");
         pos = next;

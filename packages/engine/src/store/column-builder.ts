@@ -29,6 +29,9 @@ export class ColumnBuilder {
   private probeRows: number[] = [];
   private probeValues: string[] = [];
   private slice: SliceBuilder | null = null;
+  /** The last text interned by this column and its id (see `add`). */
+  private lastText: string | null = null;
+  private lastId = 0;
   private nums: GrowableF64 | null = null;
   private ids: GrowableU32 | null = null;
   /** For multi: offsets (length rows+1, lazily filled) and the flat id list. */
@@ -76,9 +79,17 @@ export class ColumnBuilder {
         return this.slice!.add(row, text);
       case "multi":
         return this.addMulti(row, [text]);
-      case "str":
-        this.ids!.set(row, this.dict.intern(text));
+      case "str": {
+        // Consecutive events of a segment often repeat a value (channel, provider, level…):
+        // comparing with the last text is cheaper than hashing it for the dictionary lookup.
+        let id = this.lastId;
+        if (text !== this.lastText) {
+          id = this.lastId = this.dict.intern(text);
+          this.lastText = text;
+        }
+        this.ids!.set(row, id);
         return;
+      }
     }
   }
 
