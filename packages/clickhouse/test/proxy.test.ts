@@ -1,8 +1,9 @@
 /** The `quarry serve --clickhouse` routes: same answers as the local engine, clear failures. */
 import { createServer, type Server } from "node:http";
+import { createServer as createTcpServer, connect, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Dataset, ingestBytes, runEql, runSpl, type EqlResponse } from "@quarry/engine";
+import { Dataset, EngineCore, ingestBytes, runEql, runSpl, viewsOf, type EqlResponse, type PivotRequest, type SankeyRequest } from "@quarry/engine";
 import { clickhouseProxy, loadToClickHouse } from "../src/index.ts";
 import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
 import { SHARED, comparable, pathOf } from "./support.ts";
@@ -19,6 +20,50 @@ async function serve(url: string): Promise<{ base: string; server: Server }> {
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
   return { base: `http://127.0.0.1:${port}`, server };
+}
+
+/**
+ * A TCP relay to ClickHouse that holds back the answer to any request whose text contains
+ * `hold` (the query still runs; its client just waits), and records what went through.
+ */
+async function holdingRelay(port: number, hold: string): Promise<{ url: string; seen: () => string; held: () => boolean; close(): Promise<void> }> {
+  let seen = "";
+  let held = false;
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(port, "127.0.0.1");
+    sockets.add(client).add(upstream);
+    let text = "";
+    client.on("data", (d) => {
+      text += d.toString("latin1");
+      seen += d.toString("latin1");
+      upstream.write(d);
+    });
+    upstream.on("data", (d) => {
+      if (text.includes(hold)) held = true;
+      else client.write(d);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const s of [client, upstream]) {
+      s.on("error", end);
+      s.on("close", end);
+    }
+  });
+  const listen = await freePort();
+  await new Promise<void>((r) => server.listen(listen, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${listen}`,
+    seen: () => seen,
+    held: () => held,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
 
 const post = async (base: string, route: string, body: unknown) => {
@@ -66,6 +111,72 @@ describe.skipIf(!haveClickHouse)("ClickHouse proxy routes", () => {
     const hostile = await post(proxy.base, "eql", { dataset: "x'); DROP TABLE t; --", query: "any where true" });
     expect(hostile.status).toBe(400);
     expect((await post(proxy.base, "cancel", { queryId: "nothing-running" })).status).toBe(200);
+  });
+
+  it("views: Sankey, pivot and process tree answer as the local views", async () => {
+    const core = new EngineCore();
+    const job = core.beginIngest("normalized-T1117-AtomicRed-regsvr32.json");
+    job.write(readFileSync(REGSVR));
+    core.finishIngest(job);
+    const views = viewsOf(core);
+    const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
+    for (const request of [{ mode: "process" }, { mode: "fields", source: "event.category", target: "event.type", maxFlows: 2 }] as SankeyRequest[]) {
+      const r = await post(proxy.base, "sankey", { dataset: "regsvr", request, queryId: "ui-sankey-1" });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual(json(views.sankey(request)));
+    }
+    const pivot: PivotRequest = { entity: { kind: "process", value: "regsvr32.exe" }, top: 12, recent: 15 };
+    const p = await post(proxy.base, "pivot", { dataset: "regsvr", request: pivot });
+    expect(p.status).toBe(200);
+    expect(p.body).toEqual(json(views.pivot(pivot)));
+    expect(p.body.events).toBeGreaterThan(0);
+    const t = await post(proxy.base, "tree", { dataset: "regsvr", request: { host: null } });
+    expect(t.body).toEqual(json(views.processTree({ host: null })));
+    const seq = views.processTree({})!.nodes.find((n) => n.seq !== null)!.seq!;
+    expect((await post(proxy.base, "tree", { dataset: "regsvr", request: { seq } })).body).toEqual(json(views.processTree({ seq })));
+  });
+
+  it("views: bad requests are 400 with the reason, an unknown dataset 404", async () => {
+    const bad: Array<[string, unknown, RegExp]> = [
+      ["sankey", { mode: "process", colour: "red" }, /unknown keys: colour/],
+      ["sankey", { mode: "sideways" }, /mode must be/],
+      ["sankey", { mode: "process", view: { kind: "result", handle: 3 } }, /send a filter as `where`/],
+      ["sankey", { mode: "fields", source: "a" }, /source and target/],
+      ["sankey", { mode: "process", maxFlows: 9000 }, /maxFlows/],
+      ["pivot", { entity: { kind: "planet", value: "x" } }, /entity must be/],
+      ["pivot", { entity: { kind: "ip", value: "1.2.3.4" }, recent: -1 }, /recent/],
+      ["tree", { seq: "12" }, /seq must be/],
+      ["tree", "host=venus", /must be an object/],
+    ];
+    for (const [route, request, message] of bad) {
+      const r = await post(proxy.base, route, { dataset: "regsvr", request });
+      expect({ route, status: r.status }).toEqual({ route, status: 400 });
+      expect(r.body).toMatchObject({ error: { code: "request", message: expect.stringMatching(message) } });
+    }
+    const nope = await post(proxy.base, "pivot", { dataset: "nope", request: { entity: { kind: "ip", value: "1.2.3.4" } } });
+    expect(nope.status).toBe(404);
+  });
+
+  it("views: cancel with the queryId stops a view on the server (KILL QUERY) and answers 499", { timeout: 30_000 }, async () => {
+    // The relay holds the answer of the flow count, so the view is still waiting when Cancel comes.
+    const relay = await holdingRelay(ch.httpPort, "GROUP BY");
+    const held = await serve(relay.url);
+    try {
+      const queryId = "ui-view-cancel-1";
+      const pending = post(held.base, "sankey", { dataset: "regsvr", request: { mode: "process" }, queryId });
+      for (let i = 0; i < 100 && !relay.held(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(relay.held()).toBe(true);
+      expect((await post(held.base, "cancel", { queryId })).body).toEqual({ cancelled: queryId });
+      const r = await pending;
+      expect(r.status).toBe(499);
+      expect(r.body).toMatchObject({ error: { code: "cancelled" } });
+      // The statement travels in the body or URL-encoded in the query string.
+      const seen = relay.seen();
+      expect([seen, decodeURIComponent(seen.replace(/\+/g, " "))].some((t) => t.includes(`KILL QUERY WHERE query_id = '${queryId}'`))).toBe(true);
+    } finally {
+      await new Promise((r) => held.server.close(r));
+      await relay.close();
+    }
   });
 
   it("an unreachable ClickHouse is a 502 with the server named", async () => {
