@@ -11,18 +11,29 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("bench smoke (10k events, every engine, answers cross-checked)", () => {
   it("runs end to end and every peer agrees with Quarry", async () => {
-    const r = await runBench({ events: 10_000, reps: 1, ingestReps: 1, dataRoot: root, peers: ["duckdb-wasm", "duckdb-native", "arquero"], log: () => {} });
+    const r = await runBench({ events: 10_000, reps: 1, ingestReps: 1, evtxCopies: 1, dataRoot: root, peers: ["duckdb-wasm", "duckdb-native", "arquero"], log: () => {} });
     // The generator's manifest is the independent count: runBench throws if Quarry's ingest disagrees.
     expect(r.events).toBeGreaterThan(9_000);
     expect(r.ops.map((o) => o.id)).toEqual(OPS);
     for (const o of r.ops) expect(Object.keys(o.peers).sort()).toEqual(["arquero", "duckdb-native", "duckdb-wasm"]);
     // The questions must select something, or agreeing on them would prove little.
     for (const o of r.ops) expect(o.answer).not.toMatch(/^0$|^0 groups/);
-    expect(r.ingest.map((i) => i.engine)).toEqual(["quarry", "quarry", "duckdb-wasm", "duckdb-native", "arquero"]);
+    expect(r.ingest.map((i) => `${i.engine} ${i.input}`)).toEqual([
+      "quarry NDJSON",
+      "quarry XmlWinEventLog",
+      "quarry EVTX (sample files, repeated)",
+      "quarry raw (all formats)",
+      "duckdb-wasm CSV",
+      "duckdb-native CSV",
+      "arquero Arrow",
+    ]);
+    // The 15 EVTX samples hold 830 events (their PROVENANCE.md).
+    expect(r.ingest.find((i) => i.input.startsWith("EVTX"))!.events).toBe(830);
     expect(r.memory.storeBytesPerEvent).toBeGreaterThan(0);
     const md = toMarkdown(r, ["duckdb-wasm", "duckdb-native", "arquero"], null, 1);
     expect(md).toContain("| equality filter");
     expect(md).toContain("Ingest NDJSON ≥60 MB/s");
+    expect(md).toContain("Ingest XmlWinEventLog ≥30 MB/s");
   }, 120_000);
 
   it("a disagreement is caught: counts, bigint vs number, group lines", () => {
