@@ -1,6 +1,6 @@
 import type { Dict } from "./dict.ts";
 import { GrowableF64, GrowableU32 } from "./growable.ts";
-import { SliceBuilder, sliceValue as sliceText } from "./slice.ts";
+import { SliceBuilder, sliceValue as sliceText, type SliceCursor } from "./slice.ts";
 import type { Column, FieldValue } from "./types.ts";
 
 /** Text values looked at before choosing between a dictionary and slices of `_raw`. */
@@ -44,6 +44,7 @@ export class ColumnBuilder {
   constructor(
     private readonly dict: Dict,
     private readonly raws: readonly string[],
+    private readonly cursor?: SliceCursor,
   ) {}
 
   /** Records `value` for `row`; rows must be added in increasing order. */
@@ -108,7 +109,7 @@ export class ColumnBuilder {
     }
     if (slice) {
       this.kind = "slice";
-      this.slice = new SliceBuilder(this.raws, this.dict, rows[rows.length - 1]! + 1);
+      this.slice = new SliceBuilder(this.raws, this.dict, rows[rows.length - 1]! + 1, this.cursor);
       for (let i = 0; i < values.length; i++) this.slice.add(rows[i]!, values[i]!);
     } else {
       this.kind = "str";

@@ -53,12 +53,14 @@ export class SegmentBuilder {
   }
 
   private readonly lastNames: string[] = [];
+  /** Shared by the slice columns: where the event's previous slice was found. */
+  private readonly sliceCursor = { row: -1, pos: 0 };
   private readonly lastCols: ColumnBuilder[] = [];
 
   private columnFor(name: string): ColumnBuilder {
     let col = this.columns.get(name);
     if (!col) {
-      col = new ColumnBuilder(this.dictFor(name), this.raw);
+      col = new ColumnBuilder(this.dictFor(name), this.raw, this.sliceCursor);
       this.columns.set(name, col);
     }
     return col;

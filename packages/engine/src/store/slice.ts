@@ -35,6 +35,15 @@ export function materializeSlice(col: SliceColumn): StrColumn {
 }
 
 /**
+ * Where the last slice of an event was found, shared by the slice columns of a segment builder:
+ * fields arrive in the order the text holds them, so the next value is searched from there.
+ */
+export interface SliceCursor {
+  row: number;
+  pos: number;
+}
+
+/**
  * Collects a slice column row by row. Rows must be added in increasing order; `raw` is the
  * builder's list of event texts (row-indexed, before sorting).
  */
@@ -48,6 +57,7 @@ export class SliceBuilder {
     private readonly raw: readonly string[],
     private readonly dict: Dict,
     capacity: number,
+    private readonly cursor: SliceCursor = { row: -1, pos: 0 },
   ) {
     this.start = new Uint32Array(Math.max(64, capacity)).fill(SLICE_ABSENT);
     this.length = new Uint16Array(this.start.length);
@@ -56,7 +66,17 @@ export class SliceBuilder {
   /** Records the text of `row`: its position in the row's `_raw` when it is there verbatim. */
   add(row: number, text: string): void {
     if (row >= this.start.length) this.grow(row + 1);
-    const at = text.length <= SLICE_MAX_LENGTH ? this.raw[row]!.indexOf(text) : -1;
+    let at = -1;
+    if (text.length <= SLICE_MAX_LENGTH) {
+      const raw = this.raw[row]!;
+      const from = this.cursor.row === row ? this.cursor.pos : 0;
+      at = raw.indexOf(text, from);
+      if (at < 0 && from > 0) at = raw.indexOf(text);
+      if (at >= 0) {
+        this.cursor.row = row;
+        this.cursor.pos = at + text.length;
+      }
+    }
     if (at >= 0) {
       this.start[row] = at;
       this.length[row] = text.length;
