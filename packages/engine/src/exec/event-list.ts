@@ -5,6 +5,8 @@
  * for another one (its timestamp field, then a tiebreaker field, then seq) through `OrderKeys`.
  */
 import type { Dataset } from "../store/dataset.ts";
+import { mergeByRank } from "./global-order.ts";
+import { mergeRuns, rowsInKeyOrder } from "./merge.ts";
 
 /** Events in a global order: event i is row `row[i]` of segment `seg[i]`. */
 export interface EventList {
@@ -84,8 +86,9 @@ function cmpTime(a: number, b: number): number {
 /**
  * Merges per-segment selections (`perSeg[s]` = selected rows of segment s in ascending row order,
  * or null for none) into one list in global order. Each segment's rows are already in (time, seq)
- * order, so the default order is a k-way merge; with `keys`, a segment whose selected rows are
- * not in key order is sorted first.
+ * order, so the default order is a merge of runs: through the dataset's global ranks when the
+ * order is (time, seq) (a radix sort, see `global-order.ts`), else a k-way merge; with `keys`, a
+ * segment whose selected rows are not in key order is sorted first.
  */
 export function mergeSelections(ds: Dataset, perSeg: Array<Uint32Array | null>, keys: OrderKeys | null = null): EventList {
   const parts: Array<{ seg: number; rows: Uint32Array }> = [];
@@ -93,72 +96,28 @@ export function mergeSelections(ds: Dataset, perSeg: Array<Uint32Array | null>, 
   for (let s = 0; s < perSeg.length; s++) {
     const rows = perSeg[s];
     if (!rows || rows.length === 0) continue;
-    const ordered = keys && !rowsInKeyOrder(ds, keys, s, rows) ? sortRows(ds, keys, s, rows) : rows;
-    parts.push({ seg: s, rows: ordered });
+    parts.push({ seg: s, rows });
     total += rows.length;
   }
   if (parts.length === 0) return emptyEventList();
+  if (parts.length > 1 && total >= RANK_MERGE_MIN && timeOrdered(ds, keys, parts)) return mergeByRank(ds, parts, total, keys !== null);
+  if (keys) for (const p of parts) if (!rowsInKeyOrder(ds, keys, p.seg, p.rows)) p.rows = sortRows(ds, keys, p.seg, p.rows);
   if (parts.length === 1) return segmentEvents(parts[0]!.seg, parts[0]!.rows);
-  return kWayMerge(ds, keys, parts, total);
+  return mergeRuns(ds, keys, parts, total);
 }
 
-function rowsInKeyOrder(ds: Dataset, keys: OrderKeys, s: number, rows: Uint32Array): boolean {
-  for (let i = 1; i < rows.length; i++) {
-    if (compareEvents(ds, keys, s, rows[i - 1]!, s, rows[i]!) > 0) return false;
-  }
+/** Below this many events a direct merge is cheaper than building the global ranks the first time. */
+const RANK_MERGE_MIN = 2048;
+
+/** Whether `keys` order these segments by their stored time and seq alone (no other timestamp field, no tiebreaker). */
+function timeOrdered(ds: Dataset, keys: OrderKeys | null, parts: Array<{ seg: number }>): boolean {
+  if (!keys) return true;
+  for (const p of parts) if (keys.ts[p.seg] !== ds.segments[p.seg]!.time || (keys.tb[p.seg] ?? null) !== null) return false;
   return true;
 }
 
 function sortRows(ds: Dataset, keys: OrderKeys, s: number, rows: Uint32Array): Uint32Array {
   return Uint32Array.from(rows).sort((a, b) => compareEvents(ds, keys, s, a, s, b));
-}
-
-/** Binary-heap merge of sorted runs; the heap holds part indices, positions live in a typed array. */
-function kWayMerge(ds: Dataset, keys: OrderKeys | null, parts: Array<{ seg: number; rows: Uint32Array }>, total: number): EventList {
-  const seg = new Uint16Array(total);
-  const row = new Uint32Array(total);
-  const pos = new Uint32Array(parts.length);
-  const heap: number[] = [];
-  const less = (a: number, b: number): boolean => {
-    const pa = parts[a]!;
-    const pb = parts[b]!;
-    const c = compareEvents(ds, keys, pa.seg, pa.rows[pos[a]!]!, pb.seg, pb.rows[pos[b]!]!);
-    return c < 0;
-  };
-  const siftDown = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      const t = heap[i]!;
-      heap[i] = heap[m]!;
-      heap[m] = t;
-      i = m;
-    }
-  };
-  for (let p = 0; p < parts.length; p++) heap.push(p);
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
-  let out = 0;
-  while (heap.length > 0) {
-    const p = heap[0]!;
-    const part = parts[p]!;
-    // Copy the run from this part while it stays ahead of the next-best part: long runs are common.
-    const second = heap.length > 1 ? (heap.length > 2 && less(heap[2]!, heap[1]!) ? heap[2]! : heap[1]!) : -1;
-    do {
-      seg[out] = part.seg;
-      row[out++] = part.rows[pos[p]!]!;
-      pos[p]!++;
-    } while (pos[p]! < part.rows.length && (second < 0 || !less(second, p)));
-    if (pos[p]! >= part.rows.length) {
-      heap[0] = heap[heap.length - 1]!;
-      heap.pop();
-    }
-    if (heap.length > 0) siftDown(0);
-  }
-  return { seg, row, length: total };
 }
 
 /** Sorts a whole list by `keys` (a stable sort: equal keys keep their list order). */
