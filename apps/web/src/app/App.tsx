@@ -111,6 +111,7 @@ export function App() {
             <>
               <PanelBoundary name="query"><RemoteQueryBar /></PanelBoundary>
               <PanelBoundary name="results"><RemoteResults /></PanelBoundary>
+              <PanelBoundary name="analyst views"><AnalystViews fields={[]} /></PanelBoundary>
             </>
           ) : hasData ? (
             <>

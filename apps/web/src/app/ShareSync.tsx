@@ -2,10 +2,12 @@ import { useEffect, useState } from "react";
 import type { DatasetStatus } from "@quarry/engine";
 import { queryState, runCurrentQuery, setQueryText } from "../features/editor/query-store.ts";
 import { loadSample, sampleRequested, type IngestQueue } from "../features/datasets/ingest-store.ts";
+import { dataSource, runRemoteQuery, selectSource } from "../features/datasource/datasource-store.ts";
+import { useRemoteDatasets } from "../features/datasource/DataSourceSwitch.tsx";
 import { formatBytes } from "./format.ts";
 import { investigation } from "./investigation.ts";
 import { settings } from "./settings.ts";
-import { decodeShare, encodeShare, type NeededFile, type ShareState } from "./share.ts";
+import { decodeShare, encodeShare, type NeededFile, type SharedSource, type ShareState } from "./share.ts";
 import { useStore } from "./store.ts";
 
 const PARAM = "s";
@@ -15,6 +17,9 @@ export function currentShare(status: DatasetStatus | undefined): ShareState {
   const s = settings.get();
   const q = queryState.get();
   const inv = investigation.get();
+  const source: SharedSource = dataSource.get().source;
+  // A ClickHouse investigation needs no files of the tab: the server holds its data.
+  const remote = source.kind === "clickhouse";
   return {
     v: 1,
     lang: s.lang,
@@ -22,9 +27,10 @@ export function currentShare(status: DatasetStatus | undefined): ShareState {
     timeRange: inv.timeRange,
     timeZone: s.timeZone,
     splitBy: inv.splitBy,
-    ran: inv.result !== null,
-    datasets: (status?.files ?? []).filter((f) => f.fingerprint).map((f) => ({ name: f.name, bytes: f.bytes, fingerprint: f.fingerprint })),
-    sample: sampleRequested.get(),
+    ran: remote ? dataSource.get().answer !== null : inv.result !== null,
+    datasets: remote ? [] : (status?.files ?? []).filter((f) => f.fingerprint).map((f) => ({ name: f.name, bytes: f.bytes, fingerprint: f.fingerprint })),
+    sample: remote ? false : sampleRequested.get(),
+    source: remote ? { kind: "clickhouse", dataset: source.dataset } : { kind: "local" },
   };
 }
 
@@ -35,8 +41,9 @@ function hashState(): string | null {
 
 /**
  * Keeps the URL's hash equal to the investigation state, and on first load applies a shared
- * state: settings, query, time range; it loads the sample by itself, names the files it lacks,
- * and runs the query once they are all loaded.
+ * state: settings, query, time range and data source; it loads the sample by itself, names the
+ * files it lacks, and runs the query once they are all loaded — or, for a ClickHouse dataset,
+ * once the server behind the page lists it (and says so when it does not).
  */
 export function ShareSync({ queue, status }: { queue: IngestQueue; status: DatasetStatus | undefined }) {
   const [incoming] = useState(() => {
@@ -52,6 +59,8 @@ export function ShareSync({ queue, status }: { queue: IngestQueue; status: Datas
   const s = useStore(settings);
   const q = useStore(queryState);
   const inv = useStore(investigation);
+  const ds = useStore(dataSource);
+  const remoteDatasets = useRemoteDatasets();
 
   // Apply a shared state once.
   useEffect(() => {
@@ -60,17 +69,31 @@ export function ShareSync({ queue, status }: { queue: IngestQueue; status: Datas
     settings.set((p) => ({ ...p, lang: st.lang, timeZone: st.timeZone }));
     setQueryText(st.lang, st.query);
     investigation.set((p) => ({ ...p, timeRange: st.timeRange, splitBy: st.splitBy }));
+    if (st.source?.kind === "clickhouse") selectSource(st.source);
     if (st.sample) void loadSample(queue).catch(() => {});
     if (st.ran) setWaiting(st);
   }, [incoming, queue]);
 
-  // Run the shared query once every file it needs is loaded.
-  const missing = waiting ? missingFiles(waiting.datasets, status) : [];
+  // Run the shared query once every file it needs is loaded, or, on ClickHouse, once the server lists the dataset.
+  const shared = incoming?.state?.source?.kind === "clickhouse" ? incoming.state.source.dataset : null;
+  const onServer = waiting?.source?.kind === "clickhouse" ? waiting.source.dataset : null;
+  const missing = waiting && onServer === null ? missingFiles(waiting.datasets, status) : [];
+  // Said while the page still looks at the shared dataset (the analyst may switch away).
+  const stillShared = shared !== null && ds.source.kind === "clickhouse" && ds.source.dataset === shared;
+  const serverProblem = stillShared ? remoteProblem(shared, remoteDatasets.data, remoteDatasets.error, remoteDatasets.isPending) : null;
+  const serverReady = onServer !== null && stillShared && serverProblem === null && !remoteDatasets.isPending;
   useEffect(() => {
-    if (!waiting || !status || status.events === 0 || missing.length > 0) return;
+    if (!waiting) return;
+    if (onServer !== null) {
+      if (!serverReady) return;
+      setWaiting(null);
+      void runRemoteQuery();
+      return;
+    }
+    if (!status || status.events === 0 || missing.length > 0) return;
     setWaiting(null);
     void runCurrentQuery();
-  }, [waiting, status, missing.length]);
+  }, [waiting, status, missing.length, onServer, serverReady]);
 
   // Mirror the state into the URL (no history entry per keystroke).
   useEffect(() => {
@@ -78,12 +101,18 @@ export function ShareSync({ queue, status }: { queue: IngestQueue; status: Datas
     const text = encodeShare(currentShare(status));
     if (hashState() === text) return;
     history.replaceState(null, "", `${location.pathname}${location.search}#${PARAM}=${text}`);
-  }, [s, q, inv, status, waiting]);
+  }, [s, q, inv, ds, status, waiting]);
 
   if (incoming?.error)
     return (
       <div className="banner bad" role="alert" data-testid="share-error">
         This link could not be opened: {incoming.error}.
+      </div>
+    );
+  if (serverProblem)
+    return (
+      <div className="banner bad" role="alert" data-testid="share-error">
+        This link&apos;s investigation runs on ClickHouse dataset <code>{shared}</code>: {serverProblem}
       </div>
     );
   if (waiting && missing.length > 0)
@@ -99,6 +128,15 @@ export function ShareSync({ queue, status }: { queue: IngestQueue; status: Datas
         </ul>
       </div>
     );
+  return null;
+}
+
+/** Why a shared ClickHouse dataset cannot be used here, or null (also while the list is loading). */
+function remoteProblem(dataset: string, list: Array<{ dataset: string }> | null | undefined, error: Error | null, pending: boolean): string | null {
+  if (pending) return null;
+  if (error) return `the server's datasets could not be listed (${error.message}).`;
+  if (!list) return "this page is not served with a ClickHouse backend (quarry serve --clickhouse URL).";
+  if (!list.some((d) => d.dataset === dataset)) return "the ClickHouse server behind this page has no such dataset.";
   return null;
 }
 

@@ -8,6 +8,9 @@ export interface NeededFile {
   fingerprint: string;
 }
 
+/** Where the shared investigation's data is: the recipient's own files, or a dataset on the ClickHouse server behind the page. */
+export type SharedSource = { kind: "local" } | { kind: "clickhouse"; dataset: string };
+
 /**
  * Everything a share URL restores. One versioned object; decoding rejects unknown keys and bad
  * values with a message instead of applying half of it.
@@ -25,6 +28,8 @@ export interface ShareState {
   datasets: NeededFile[];
   /** The sample dataset was loaded: the recipient's page loads it by itself. */
   sample: boolean;
+  /** Where the queries ran; absent in links made before data sources existed (= local). */
+  source?: SharedSource;
 }
 
 /** A share URL that cannot be applied, with the reason in plain words. */
@@ -33,6 +38,10 @@ export class ShareError extends Error {
 }
 
 const KEYS = ["v", "lang", "query", "timeRange", "timeZone", "splitBy", "ran", "datasets", "sample"] as const;
+/** Keys a link may leave out. */
+const OPTIONAL = ["source"] as const;
+/** A ClickHouse dataset name as the server accepts it (it becomes part of table names). */
+const DATASET = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** Longest query text accepted from a URL. */
 const MAX_QUERY = 100_000;
 
@@ -63,7 +72,7 @@ export function decodeShare(text: string): ShareState {
 export function validateShare(x: unknown): ShareState {
   if (!x || typeof x !== "object" || Array.isArray(x)) throw new ShareError("the link's state is not an object");
   const o = x as Record<string, unknown>;
-  const unknown = Object.keys(o).filter((k) => !(KEYS as readonly string[]).includes(k));
+  const unknown = Object.keys(o).filter((k) => !(KEYS as readonly string[]).includes(k) && !(OPTIONAL as readonly string[]).includes(k));
   if (unknown.length) throw new ShareError(`the link has unknown settings: ${unknown.join(", ")}`);
   for (const k of KEYS) if (!(k in o)) throw new ShareError(`the link lacks "${k}"`);
   if (o.v !== 1) throw new ShareError(`the link is version ${String(o.v)}; this Quarry reads version 1`);
@@ -86,7 +95,20 @@ export function validateShare(x: unknown): ShareState {
     if (!f || typeof f !== "object" || Object.keys(f).some((k) => !["name", "bytes", "fingerprint"].includes(k))) throw new ShareError(`dataset ${i + 1} has unknown keys`);
     if (typeof f.name !== "string" || typeof f.bytes !== "number" || !Number.isInteger(f.bytes) || f.bytes < 0 || typeof f.fingerprint !== "string" || !/^[0-9a-f]{16}$/.test(f.fingerprint)) throw new ShareError(`dataset ${i + 1} needs a name, a size and a 16-digit fingerprint`);
   });
+  if ("source" in o) validateSource(o.source);
   return o as unknown as ShareState;
+}
+
+function validateSource(x: unknown): asserts x is SharedSource {
+  if (!x || typeof x !== "object" || Array.isArray(x)) throw new ShareError(`"source" must be {kind: "local"} or {kind: "clickhouse", dataset}`);
+  const s = x as Record<string, unknown>;
+  if (s.kind === "local") {
+    if (Object.keys(s).some((k) => k !== "kind")) throw new ShareError(`"source" of kind local has unknown keys`);
+    return;
+  }
+  if (s.kind !== "clickhouse") throw new ShareError(`"source.kind" must be local or clickhouse`);
+  if (Object.keys(s).some((k) => k !== "kind" && k !== "dataset")) throw new ShareError(`"source" has unknown keys`);
+  if (typeof s.dataset !== "string" || !DATASET.test(s.dataset)) throw new ShareError(`"source.dataset" must be a ClickHouse dataset name (a letter, then letters, digits or _)`);
 }
 
 function validZone(tz: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerRows, answerTotal, cellText, flatten, hitLine, splLine, tableBars, tallyFields } from "./answer.ts";
+import { answerFieldNames, answerRows, answerScope, answerTotal, cellText, flatten, hitLine, splLine, tableBars, tallyFields } from "./answer.ts";
 import { toError } from "./remote.ts";
 
 describe("server answers as panels draw them", () => {
@@ -63,5 +63,28 @@ describe("fields of the returned events", () => {
     const body = { took: 1, timed_out: false, is_partial: false, is_running: false, hits };
     expect(answerRows({ lang: "eql", text: "", tookMs: 0, body })).toEqual([{ "e.k": 1 }]);
     expect(answerRows({ lang: "spl", text: "", tookMs: 0, body: { fields: ["a", "count"], results: [{ a: 1, count: 2 }] } })).toEqual([]);
+  });
+
+  it("the events of an answer as a server view scope: the search's filter and time bounds; none for sequences and tables", () => {
+    const events = { took: 1, timed_out: false, is_partial: false, is_running: false, hits: { total: { value: 2, relation: "eq" as const }, events: [] } };
+    const spl = answerScope({ lang: "spl", text: "host=venus EventCode=1 earliest=1503532800", tookMs: 1, body: { fields: ["_raw"], results: [] } }, { earliest: 1503000000000, latest: 1503619200000 }, "UTC");
+    expect(spl).not.toBeNull();
+    expect(spl!.where.kind).toBe("and");
+    expect(JSON.stringify(spl!.where)).toContain('"venus"');
+    // The search's own earliest (later) and the picker's latest both bound it.
+    expect({ earliest: spl!.earliest, latest: spl!.latest }).toEqual({ earliest: 1503532800000, latest: 1503619200000 });
+    const eql = answerScope({ lang: "eql", text: 'process where process.name == "cmd.exe"', tookMs: 1, body: events }, { earliest: 1, latest: 2 }, "UTC");
+    expect(JSON.stringify(eql!.where)).toContain('"cmd.exe"');
+    // EQL answers ignore the picker, so the scope does too.
+    expect({ earliest: eql!.earliest, latest: eql!.latest }).toEqual({ earliest: null, latest: null });
+    expect(answerScope({ lang: "spl", text: "* | stats count by host", tookMs: 1, body: { fields: ["host", "count"], results: [] } }, null, "UTC")).toBeNull();
+    expect(answerScope({ lang: "eql", text: "sequence [process where true] [network where true]", tookMs: 1, body: events }, null, "UTC")).toBeNull();
+    expect(answerScope({ lang: "eql", text: "process where (", tookMs: 1, body: events }, null, "UTC")).toBeNull();
+    expect(answerScope(null, null, "UTC")).toBeNull();
+  });
+
+  it("field names of the returned events, most common first", () => {
+    const a = { lang: "spl" as const, text: "x", tookMs: 1, body: { fields: ["_raw", "host", "src_ip"], results: [{ _raw: "a", host: "venus", src_ip: "1.2.3.4" }, { _raw: "b", host: "venus" }] } };
+    expect(answerFieldNames(a)).toEqual(["host", "src_ip"]);
   });
 });

@@ -1,5 +1,5 @@
 /** Server answers reduced to what the panels draw: events, sequences or a table. Pure functions. */
-import type { EqlHit } from "@quarry/engine";
+import { lowerEql, parseEql, parseSpl, type EqlHit, type Expr, type TimeRange } from "@quarry/engine";
 import type { RemoteAnswer } from "./datasource-store.ts";
 
 /** What kind of result an answer is and how many it holds (as the local summary counts them). */
@@ -93,4 +93,30 @@ export function tallyFields(rows: Array<Record<string, unknown>>, topN = 5): Fie
   return [...fields]
     .map(([field, f]) => ({ field, count: f.count, top: [...f.values].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([value, count]) => ({ value, count })) }))
     .sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
+}
+
+/**
+ * The events of an answer as a view scope on the server: the search's plan filter (`where`) and
+ * time bounds, for "current result" in a view. Only a plain event search has one (an SPL search
+ * without pipes, an EQL event query without pipes); sequences and tables give null. SPL answers
+ * ran within the time picker's range, so the range joins the search's own.
+ */
+export function answerScope(a: RemoteAnswer | null, range: TimeRange | null, tz: string, nowMs = Date.now()): { where: Expr; earliest: number | null; latest: number | null } | null {
+  if (!a) return null;
+  try {
+    const plan = a.lang === "spl" ? parseSpl(a.text, { nowMs, tz }).plan : lowerEql(parseEql(a.text), { dialect: "elastic", eventCategoryField: "event.category" });
+    if (plan.source.kind !== "events" || plan.pipes.length > 0) return null;
+    const own = plan.timeRange ?? { earliest: null, latest: null };
+    const picked = a.lang === "spl" && range ? range : { earliest: null, latest: null };
+    const later = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.max(x, y));
+    const sooner = (x: number | null, y: number | null) => (x === null ? y : y === null ? x : Math.min(x, y));
+    return { where: plan.source.where, earliest: later(own.earliest, picked.earliest), latest: sooner(own.latest, picked.latest) };
+  } catch {
+    return null;
+  }
+}
+
+/** Field names of an answer's events (for field pickers), most common first. */
+export function answerFieldNames(a: RemoteAnswer | null): string[] {
+  return a ? tallyFields(answerRows(a), 0).map((f) => f.field) : [];
 }

@@ -2,7 +2,7 @@
  * The ClickHouse routes of `quarry serve --clickhouse URL`, called on the page's own origin
  * (the CSP allows only 'self'; the server proxies to ClickHouse). Failures become plain words.
  */
-import type { EqlResponse } from "@quarry/engine";
+import type { EqlResponse, PivotRequest, PivotSummary, ProcessTree, ProcessTreeRequest, SankeyRequest, SankeyResult } from "@quarry/engine";
 
 /** One dataset the server holds. */
 export interface RemoteDataset {
@@ -73,6 +73,30 @@ export function remoteSpl(dataset: string, query: string, queryId: string, opts:
  */
 export function remoteTimechart(dataset: string, text: string, queryId: string, opts: { earliest?: string; latest?: string; tz?: string }, signal: AbortSignal): Promise<RemoteSpl> {
   return remoteSpl(dataset, `${text} | timechart count`, queryId, opts, signal);
+}
+
+/** The analyst views the server answers, by protocol method: request and result as the worker's. */
+export interface RemoteViews {
+  sankey: { req: SankeyRequest; res: SankeyResult };
+  pivot: { req: PivotRequest; res: PivotSummary };
+  processTree: { req: ProcessTreeRequest; res: ProcessTree | null };
+}
+export type RemoteViewMethod = keyof RemoteViews;
+
+const VIEW_ROUTES: Record<RemoteViewMethod, string> = { sankey: "sankey", pivot: "pivot", processTree: "tree" };
+
+/**
+ * Runs an analyst view on the server (same request and answer as the worker's view). Aborting
+ * drops the request and tells the server to KILL the query, as Cancel does for a query.
+ */
+export async function remoteView<M extends RemoteViewMethod>(method: M, dataset: string, request: RemoteViews[M]["req"], queryId: string, signal: AbortSignal): Promise<RemoteViews[M]["res"]> {
+  const onAbort = () => void remoteCancel(queryId).catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    return await post<RemoteViews[M]["res"]>(VIEW_ROUTES[method], { dataset, request, queryId }, signal);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
 }
 
 /** Asks the server to stop a running query (`KILL QUERY` on ClickHouse). */

@@ -1,7 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { investigation } from "../../app/investigation.ts";
 import { useStore } from "../../app/store.ts";
 import { useEngine } from "../../engine/hooks.ts";
+import { answerFieldNames } from "../datasource/answer.ts";
+import { dataSource } from "../datasource/datasource-store.ts";
 import { DecodePanel } from "../decode/DecodePanel.tsx";
 import { SelectionDecode } from "../decode/SelectionDecode.tsx";
 import { LookupsPanel } from "../lookups/LookupsPanel.tsx";
@@ -23,6 +25,10 @@ const TABS: Array<[ViewTab, string]> = [
 /** The dock of analyst views under the events: a tab strip, and the open view (state in the URL). */
 export function AnalystViews({ fields }: { fields: string[] }) {
   const { tab } = useStore(views);
+  const { source, answer } = useStore(dataSource);
+  const remote = source.kind === "clickhouse";
+  // On ClickHouse the field pickers offer the fields of the server's returned events.
+  const remoteFields = useMemo(() => (remote ? answerFieldNames(answer) : []), [remote, answer]);
   const [urlError, setUrlError] = useState<string | null>(null);
   useEffect(() => {
     setUrlError(restoreFromUrl());
@@ -36,7 +42,7 @@ export function AnalystViews({ fields }: { fields: string[] }) {
             {label}
           </button>
         ))}
-        <ExpandedEventPivots />
+        {!remote && <ExpandedEventPivots />}
         {urlError && <span className="bad small">{urlError}</span>}
         {tab && (
           <button type="button" className="ghost small close" onClick={() => openTab(null)} aria-label="Close views">
@@ -47,7 +53,7 @@ export function AnalystViews({ fields }: { fields: string[] }) {
       {tab && (
         <div className="views-body">
           {tab === "pivot" && <PivotPanel />}
-          {tab === "sankey" && <SankeyPanel fields={fields} />}
+          {tab === "sankey" && <SankeyPanel fields={remote ? remoteFields : fields} />}
           {tab === "tree" && <ProcessTreePanel />}
           {tab === "decode" && <DecodePanel />}
           {tab === "lookups" && <LookupsPanel />}

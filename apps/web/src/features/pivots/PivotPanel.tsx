@@ -4,7 +4,8 @@ import { formatCount, formatTime } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
-import { useEngine } from "../../engine/hooks.ts";
+import { useViewData } from "../datasource/view-data.ts";
+import { ViewBusy } from "../datasource/ViewBusy.tsx";
 import { ActivityBars } from "./ActivityBars.tsx";
 import { EnrichmentHint, EnrichmentTable } from "./EnrichmentBadge.tsx";
 import { backTo, decodeText, pivotTo, showTree, views } from "./views-store.ts";
@@ -66,9 +67,9 @@ function PivotForm({ initial }: { initial: EntityRef | null }) {
 function EntitySummary({ entity }: { entity: EntityRef }) {
   const tz = useStore(settings).timeZone;
   const range = useStore(investigation).timeRange;
-  const { data, error, isFetching } = useEngine("pivot", { entity, earliest: range?.earliest ?? null, latest: range?.latest ?? null, top: 12, recent: 15 });
-  if (error) return <p className="bad">{error.message}</p>;
-  if (!data) return <p className="muted">{isFetching ? "Summarising…" : ""}</p>;
+  const { data, error, isFetching, remote } = useViewData("pivot", { entity, earliest: range?.earliest ?? null, latest: range?.latest ?? null, top: 12, recent: 15 });
+  if (error) return <p className="bad" data-testid="view-error">{error.message}</p>;
+  if (!data) return <p className="muted">{isFetching ? <ViewBusy method="pivot" busy remote={remote} label="Summarising" /> : ""}</p>;
   return (
     <div className="pivot-body" data-testid="pivot-summary" data-kind={entity.kind} data-value={entity.value} data-events={data.events}>
       <div className="pivot-head">
@@ -82,6 +83,7 @@ function EntitySummary({ entity }: { entity: EntityRef }) {
         <span className="muted small">
           first {formatTime(data.first, tz)} · last {formatTime(data.last, tz)}
         </span>
+        <ViewBusy method="pivot" busy={isFetching} remote={remote} label="Summarising" />
         {entity.kind === "host" && (
           <button type="button" className="small" onClick={() => showTree(entity.value)} data-testid="pivot-show-tree">
             Process tree

@@ -4,7 +4,10 @@ import { formatCount } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
-import { useEngine } from "../../engine/hooks.ts";
+import { answerScope } from "../datasource/answer.ts";
+import { dataSource, runRemoteQuery } from "../datasource/datasource-store.ts";
+import { useViewData } from "../datasource/view-data.ts";
+import { ViewBusy } from "../datasource/ViewBusy.tsx";
 import { queryState, runCurrentQuery, setQueryText } from "../editor/query-store.ts";
 import { eqlWithFilter } from "../fields/filter.ts";
 import { entityKindOfField, looksLikeIp } from "../pivots/entity.ts";
@@ -15,11 +18,21 @@ import { layoutSankey } from "./layout.ts";
 export function SankeyPanel({ fields }: { fields: string[] }) {
   const s = useStore(views).sankey;
   const inv = useStore(investigation);
-  const result = inv.result && inv.result.kind !== "table" ? inv.result : null;
-  const view = s.useResult && result ? { kind: "result" as const, handle: result.handle } : undefined;
-  const base = { host: s.host.trim() || null, maxFlows: s.maxFlows, earliest: view ? null : (inv.timeRange?.earliest ?? null), latest: view ? null : (inv.timeRange?.latest ?? null), ...(view ? { view } : {}) };
+  const { source, answer } = useStore(dataSource);
+  const tz = useStore(settings).timeZone;
+  const remote = source.kind === "clickhouse";
+  // "Current result": the worker's result handle locally; on ClickHouse the server answer's search filter.
+  const result = !remote && inv.result && inv.result.kind !== "table" ? inv.result : null;
+  const serverScope = useMemo(() => (remote ? answerScope(answer, inv.timeRange, tz) : null), [remote, answer, inv.timeRange, tz]);
+  const useResult = s.useResult && (result !== null || serverScope !== null);
+  const scope = !useResult
+    ? { earliest: inv.timeRange?.earliest ?? null, latest: inv.timeRange?.latest ?? null }
+    : serverScope
+      ? serverScope
+      : { view: { kind: "result" as const, handle: result!.handle }, earliest: null, latest: null };
+  const base = { host: s.host.trim() || null, maxFlows: s.maxFlows, ...scope };
   const req = s.mode === "process" ? { ...base, mode: "process" as const, focus: s.focus || null } : { ...base, mode: "fields" as const, source: s.source, target: s.target };
-  const { data, error, isFetching } = useEngine("sankey", req, s.mode === "process" || (s.source !== "" && s.target !== ""));
+  const { data, error, isFetching } = useViewData("sankey", req, s.mode === "process" || (s.source !== "" && s.target !== ""));
   return (
     <div className="sankey-panel" data-testid="sankey-panel">
       <div className="row controls">
@@ -52,7 +65,15 @@ export function SankeyPanel({ fields }: { fields: string[] }) {
           />
         )}
         <label className="small">
-          <input type="checkbox" checked={s.useResult} disabled={!result} onChange={(e) => setSankey({ useResult: e.target.checked })} data-testid="sankey-use-result" /> current result
+          <input
+            type="checkbox"
+            checked={s.useResult}
+            disabled={!result && !serverScope}
+            title={remote ? "the events of the server search (its filter runs on ClickHouse; event searches only)" : "the events of the last query"}
+            onChange={(e) => setSankey({ useResult: e.target.checked })}
+            data-testid="sankey-use-result"
+          />{" "}
+          current result
         </label>
         <label className="small">
           top{" "}
@@ -63,7 +84,7 @@ export function SankeyPanel({ fields }: { fields: string[] }) {
           </select>{" "}
           flows
         </label>
-        {isFetching && <span className="muted small">counting…</span>}
+        <ViewBusy method="sankey" busy={isFetching} remote={remote} label="counting" />
       </div>
       {error && <p className="bad">{error.message}</p>}
       {data && <SankeyChart result={data} />}
@@ -212,5 +233,7 @@ function filterOn(pairs: Array<[string, string]>): void {
     return;
   }
   setQueryText("eql", text);
-  void runCurrentQuery();
+  // The query runs where the diagram's data is.
+  if (dataSource.get().source.kind === "clickhouse") void runRemoteQuery();
+  else void runCurrentQuery();
 }

@@ -5,6 +5,8 @@ import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { useEngine } from "../../engine/hooks.ts";
+import { useViewData } from "../datasource/view-data.ts";
+import { ViewBusy } from "../datasource/ViewBusy.tsx";
 import { EnrichmentTable } from "../pivots/EnrichmentBadge.tsx";
 import { decodeText, pivotTo, showTree, views } from "../pivots/views-store.ts";
 import { HostInput } from "../sankey/SankeyPanel.tsx";
@@ -17,7 +19,7 @@ export function ProcessTreePanel() {
   const inv = useStore(investigation);
   // A person reads a few thousand processes at most; the engine says how many were left out.
   const req = seq !== null ? { seq, maxProcesses: MAX_PROCESSES } : { host: host || null, earliest: inv.timeRange?.earliest ?? null, latest: inv.timeRange?.latest ?? null, maxProcesses: MAX_PROCESSES };
-  const { data, error, isFetching } = useEngine("processTree", req);
+  const { data, error, isFetching, remote } = useViewData("processTree", req);
   const enrich = useEngine("enrich", { hosts: host ? [host] : [] }, !!host);
   const [find, setFind] = useState("");
   return (
@@ -32,13 +34,13 @@ export function ProcessTreePanel() {
             </button>
           </span>
         )}
-        {inv.expanded !== null && inv.expanded !== seq && (
+        {!remote && inv.expanded !== null && inv.expanded !== seq && (
           <button type="button" className="small" onClick={() => showTree(host, inv.expanded)} data-testid="tree-show-expanded">
             Show event #{inv.expanded} in tree
           </button>
         )}
         <input className="search find" value={find} onChange={(e) => setFind(e.target.value)} placeholder="find: powershell, -enc, ftp…" data-testid="tree-find" aria-label="find in tree" />
-        {isFetching && <span className="muted small">building…</span>}
+        <ViewBusy method="processTree" busy={isFetching} remote={remote} label="building" />
         {data && (
           <span className="muted small" data-testid="tree-count" data-count={data.processes}>
             {formatCount(data.processes)} process creations{data.note ? ` — ${data.note}` : ""}
@@ -46,7 +48,7 @@ export function ProcessTreePanel() {
         )}
       </div>
       {host && enrich.data?.hosts[host] && <EnrichmentTable e={enrich.data.hosts[host]} />}
-      {error && <p className="bad">{error.message}</p>}
+      {error && <p className="bad" data-testid="view-error">{error.message}</p>}
       {data === null && <p className="muted">That event names no process.</p>}
       {data && data.nodes.length === 0 && <p className="muted">No process creation events (Sysmon 1, Security 4688, ECS process start) in scope.</p>}
       {data && data.nodes.length > 0 && <Forest tree={data} find={find} />}
