@@ -1,3 +1,4 @@
+import { Utf8Chunks } from "./utf8-chunks.ts";
 import { Gunzip, Unzip, UnzipInflate } from "fflate";
 import "../normalize/all.ts";
 import { aliasesFor, normalizeEvent } from "../normalize/index.ts";
@@ -389,7 +390,7 @@ function textEncoding(head: Uint8Array): "utf-8" | "utf-16le" | "utf-16be" {
  * as U+FFFD) are reported once each with their line number; the text still loads.
  */
 function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseProblem) => void): BinaryParser {
-  const decoder = new TextDecoder(encoding, { fatal: false });
+  const decoder = encoding === "utf-8" ? new Utf8Chunks() : new StreamingDecoder(encoding);
   let line = 1;
   const scan = (text: string, bytes: Uint8Array | null) => {
     if (text.indexOf("\uFFFD") >= 0 && !(bytes && hasReplacementChar(bytes))) reportInvalid(text, line, onInvalid);
@@ -397,12 +398,12 @@ function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseP
   };
   return {
     write(chunk) {
-      const text = decoder.decode(chunk, { stream: true });
+      const text = decoder.decode(chunk);
       scan(text, chunk);
       parser.write(text);
     },
     end() {
-      const rest = decoder.decode();
+      const rest = decoder.end();
       if (rest) {
         scan(rest, null);
         parser.write(rest);
@@ -410,6 +411,20 @@ function textAdapter(parser: TextParser, encoding: string, onInvalid: (p: ParseP
       parser.end();
     },
   };
+}
+
+/** The platform's streaming decoder, for UTF-16 text (with the same two calls as `Utf8Chunks`). */
+class StreamingDecoder {
+  private readonly decoder: InstanceType<typeof TextDecoder>;
+  constructor(encoding: string) {
+    this.decoder = new TextDecoder(encoding, { fatal: false });
+  }
+  decode(chunk: Uint8Array): string {
+    return this.decoder.decode(chunk, { stream: true });
+  }
+  end(): string {
+    return this.decoder.decode();
+  }
 }
 
 /** One problem per line of `text` that holds U+FFFD; `firstLine` is the line `text` starts on. */
