@@ -1,11 +1,19 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
+import { encodeShare, type ShareState } from "../../apps/web/src/app/share.ts";
 import { expect, test as base } from "../support/investigation.ts";
 import { haveClickHouse, loadIntoClickHouse, serveWithClickHouse, startClickHouse, type Running } from "../support/clickhouse.ts";
+import { Views } from "./views-steps.ts";
 
 const REGSVR32 = fileURLToPath(new URL("../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url));
 const EQL = 'any where process.name == "regsvr32.exe"';
 const SPL = "* | stats count by event.category";
+/** The sample dataset the app offers (BOTSv2-style, the seed 001 story), in the order the page loads it. */
+const SAMPLE_DIR = new URL("../../public/sample/", import.meta.url);
+const SAMPLE = (JSON.parse(readFileSync(new URL("index.json", SAMPLE_DIR), "utf8")) as { files: Array<{ name: string }> }).files.map((f) => fileURLToPath(new URL(f.name, SAMPLE_DIR)));
+const SAMPLE_EVENTS = 50509;
+const C2 = "45.77.65.211";
 
 let clickhouse: Running | null = null;
 let served: Running | null = null;
@@ -22,10 +30,12 @@ const test = base.extend<{ origin: string }>({
 test.skip(!haveClickHouse, "clickhouse-server is not installed (apt-get install -y clickhouse-server): the ClickHouse data source is not tested");
 
 test.beforeAll(async () => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   clickhouse = await startClickHouse();
   const summary = (await loadIntoClickHouse(clickhouse.url, "regsvr", [REGSVR32])) as { files?: Array<{ events?: number }> };
   expect(JSON.stringify(summary)).toContain("150");
+  const bots = (await loadIntoClickHouse(clickhouse.url, "bots", SAMPLE)) as { files?: Array<{ events?: number }> };
+  expect((bots.files ?? []).reduce((n, f) => n + (f.events ?? 0), 0)).toBe(SAMPLE_EVENTS);
   served = await serveWithClickHouse(clickhouse.url);
 });
 
@@ -114,6 +124,93 @@ test("the ClickHouse dataset answers EQL and SPL stats through the proxy with th
   await investigation.runQuery("spl", SPL);
   expect(await investigation.result()).toEqual(remoteSummary);
   expect(await statsRows(page, "stats-row")).toEqual(remote);
+});
+
+/** What the views show, read from the page: the venus Sankey, the C2 pivot and wrk-btun's process tree. */
+async function readViews(page: Page, views: Views, shot: (name: string) => Promise<string>, prefix: string) {
+  await views.open("sankey");
+  await page.getByTestId("sankey-mode-process").click();
+  await views.host("venus");
+  // The chains through PowerShell (the seed's WmiPrvSE → powershell → ftp/whoami/schtasks).
+  await page.getByTestId("sankey-focus").fill("powershell");
+  await page.getByTestId("sankey-focus").press("Enter");
+  const chart = page.getByTestId("sankey-chart");
+  await expect(page.getByTestId("sankey-node").first()).toBeVisible();
+  await expect(page.getByTestId("view-busy")).toHaveCount(0);
+  const sankey = { summary: await page.getByTestId("sankey-summary").innerText(), nodes: await chart.getAttribute("data-nodes"), links: await views.sankeyLinks() };
+  await shot(`${prefix}-sankey-venus`);
+
+  await views.pivotTo("ip", C2);
+  await expect(page.getByTestId("view-busy")).toHaveCount(0);
+  const related: Record<string, Record<string, number>> = {};
+  for (const title of ["Peers", "Destination ports", "Hosts", "Users"]) related[title] = await views.related(title);
+  const pivot = { events: Number(await page.getByTestId("pivot-events").getAttribute("data-count")), related, recent: await page.getByTestId("pivot-recent").locator("li").count() };
+  await shot(`${prefix}-pivot-c2`);
+
+  await views.open("tree");
+  await views.host("wrk-btun");
+  await expect(page.locator('[data-testid="tree-node"][data-name="powershell.exe"]').first()).toBeVisible();
+  await expect(page.getByTestId("view-busy")).toHaveCount(0);
+  const nodes = await page.getByTestId("tree-node").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-depth")}:${e.getAttribute("data-name")}:${e.getAttribute("data-pid")}`));
+  const tree = { processes: Number(await page.getByTestId("tree-count").getAttribute("data-count")), nodes, decoded: await page.getByTestId("tree-decoded").count() };
+  await shot(`${prefix}-tree-wrk-btun`);
+  return { sankey, pivot, tree };
+}
+
+test("on the ClickHouse dataset the Sankey, the C2 pivot and a host's process tree show what the local run of the same data shows", async ({ investigation, page }) => {
+  test.setTimeout(300_000);
+  const views = new Views(page);
+  await investigation.open();
+  await page.getByTestId("datasource").selectOption("bots");
+  const remote = await readViews(page, views, (n) => investigation.screenshot(n), "clickhouse");
+  // The seed 001 story is there: WmiPrvSE → PowerShell on venus, the C2's peers and port, the encoded launcher on wrk-btun.
+  expect(remote.sankey.links.some((l) => /^WmiPrvSE\.exe \(\d+\)$/i.test(l.source) && /^powershell\.exe \(\d+\)$/i.test(l.target))).toBe(true);
+  expect(remote.pivot.events).toBeGreaterThan(0);
+  expect(Object.keys(remote.pivot.related["Destination ports"]!)).toContain("443");
+  expect(remote.tree.processes).toBeGreaterThan(10);
+  expect(remote.tree.decoded).toBeGreaterThan(0);
+
+  // The same files loaded in the tab (the sample) give the same numbers.
+  await investigation.open("/?sample=1");
+  await investigation.waitForLoads();
+  expect(await investigation.totalEvents()).toBe(SAMPLE_EVENTS);
+  await expect(page.getByTestId("datasource")).toHaveValue("");
+  const local = await readViews(page, views, (n) => investigation.screenshot(n), "local");
+  expect(remote).toEqual(local);
+});
+
+test("a share URL carries the ClickHouse data source: a fresh browser restores it, reruns the query and the views; an unknown dataset is named", async ({ investigation, page, browser, origin }) => {
+  test.setTimeout(180_000);
+  const views = new Views(page);
+  await investigation.open();
+  await page.getByTestId("datasource").selectOption("bots");
+  await investigation.runQuery("spl", "host=venus EventCode=1");
+  const ran = await investigation.result();
+  expect(ran.kind).toBe("events");
+  expect(ran.total).toBeGreaterThan(0);
+  await views.pivotTo("ip", C2);
+  const events = await page.getByTestId("pivot-events").getAttribute("data-count");
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#s=/);
+  const link = page.url();
+
+  // A fresh browser (no storage, no files): the link picks the dataset, runs the search on the server, opens the pivot.
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await expect(other.getByTestId("datasource")).toHaveValue("bots");
+    await expect(other.getByTestId("result-summary")).toHaveAttribute("data-total", String(ran.total));
+    await expect(other.getByTestId("pivot-events")).toHaveAttribute("data-count", events!);
+    await other.screenshot({ path: test.info().outputPath("clickhouse-share-restored.png") });
+
+    // A link to a dataset the server does not have says so instead of running anything.
+    const state: ShareState = { v: 1, lang: "spl", query: "host=venus", timeRange: null, timeZone: "UTC", splitBy: "sourcetype", ran: true, datasets: [], sample: false, source: { kind: "clickhouse", dataset: "nosuch" } };
+    await other.goto(`${origin}/#s=${encodeShare(state)}`);
+    await expect(other.getByTestId("share-error")).toContainText("nosuch");
+    await expect(other.getByTestId("share-error")).toContainText("no such dataset");
+  } finally {
+    await fresh.close();
+  }
 });
 
 test("Cancel stops the running server query through the cancel route (KILL QUERY)", async ({ investigation, page }) => {

@@ -2,12 +2,22 @@ import { useStore } from "../../app/store.ts";
 import { answerTotal, cellText, hitLine, splLine, tableBars, type EventLine } from "./answer.ts";
 import { dataSource } from "./datasource-store.ts";
 import { RemoteTimechart } from "./RemoteTimechart.tsx";
+import "./remote.css";
 
 /** Most rows drawn at once (the server answer is already capped by its `size`/pipes). */
 const SHOWN = 500;
 
-/** The server's answer: the events list, the sequences, or the stats table with its chart. */
+/** The server's answer, filling the space above the analyst views (as the events table does locally). */
 export function RemoteResults() {
+  return (
+    <div className="remote-results" data-testid="remote-results">
+      <RemoteAnswerView />
+    </div>
+  );
+}
+
+/** The events list, the sequences, or the stats table with its chart. */
+function RemoteAnswerView() {
   const { answer } = useStore(dataSource);
   if (!answer) return <section className="panel muted small" data-testid="remote-empty">Run a query to search the ClickHouse dataset.</section>;
   const { kind } = answerTotal(answer);
