@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { EntityKind, EntityRef, RelatedGroup } from "@quarry/engine";
 import { formatCount, formatTime } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
@@ -6,7 +6,9 @@ import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { useViewData } from "../datasource/view-data.ts";
 import { ViewBusy } from "../datasource/ViewBusy.tsx";
+import { useEngine } from "../../engine/hooks.ts";
 import { ActivityBars } from "./ActivityBars.tsx";
+import { enrichRequest, enrichSummary } from "./enrich.ts";
 import { EnrichmentHint, EnrichmentTable } from "./EnrichmentBadge.tsx";
 import { backTo, decodeText, pivotTo, showTree, views } from "./views-store.ts";
 
@@ -67,7 +69,11 @@ function PivotForm({ initial }: { initial: EntityRef | null }) {
 function EntitySummary({ entity }: { entity: EntityRef }) {
   const tz = useStore(settings).timeZone;
   const range = useStore(investigation).timeRange;
-  const { data, error, isFetching, remote } = useViewData("pivot", { entity, earliest: range?.earliest ?? null, latest: range?.latest ?? null, top: 12, recent: 15 });
+  const { data: answered, error, isFetching, remote } = useViewData("pivot", { entity, earliest: range?.earliest ?? null, latest: range?.latest ?? null, top: 12, recent: 15 });
+  // A server pivot has no lookup tables: the tab's worker enriches what it shows.
+  const toEnrich = useMemo(() => (remote && answered ? enrichRequest(answered) : { hosts: [], ips: [], users: [] }), [remote, answered]);
+  const enriched = useEngine("enrich", toEnrich, remote && !!answered);
+  const data = useMemo(() => (answered && remote && enriched.data ? enrichSummary(answered, enriched.data) : answered), [answered, remote, enriched.data]);
   if (error) return <p className="bad" data-testid="view-error">{error.message}</p>;
   if (!data) return <p className="muted">{isFetching ? <ViewBusy method="pivot" busy remote={remote} label="Summarising" /> : ""}</p>;
   return (
