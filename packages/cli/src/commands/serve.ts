@@ -136,7 +136,7 @@ Serves the built web app with its Content-Security-Policy and prints the URL.
 --host H       address to bind (default 127.0.0.1)
 --root DIR     the built app (default: apps/web/dist of this checkout)
 --open-sample  print a URL that loads the sample dataset on first start
---clickhouse URL  answer /api/clickhouse/* (datasets, eql, spl, cancel) from that ClickHouse server`,
+--clickhouse URL  answer /api/clickhouse/* (datasets, eql, spl, sankey, pivot, tree, cancel) from that ClickHouse server`,
   async run(args) {
     const p = parseArgs(args, ["open-sample"], ["port", "host", "root", "clickhouse"]);
     if (p.positionals.length > 0) throw new UsageError(`unexpected argument "${p.positionals[0]}"`);
