@@ -198,6 +198,31 @@ export function selectEvents(ds: Dataset, where: Expr, opts: FilterOptions = {})
 
 /** The rows of one segment where `where` is true (ascending), honouring time range and row filter. */
 export function selectRows(ctx: FilterContext, seg: Segment, where: Expr): Uint32Array {
+  return rowsWhere(ctx, seg, where, false);
+}
+
+/**
+ * `selectRows` for a consumer that only reads the rows before its next call (an aggregation):
+ * when every row in the time range matches, the answer is a view of one shared 0, 1, 2, …
+ * buffer instead of a fresh array, so `* | stats …` over a million events allocates nothing.
+ * Never keep, write or transfer the result.
+ */
+export function selectRowsView(ctx: FilterContext, seg: Segment, where: Expr): Uint32Array {
+  return rowsWhere(ctx, seg, where, true);
+}
+
+let iota = new Uint32Array(0);
+
+/** A view of 0..n-1 (shared; grown when a bigger segment asks). */
+function identityRows(lo: number, hi: number): Uint32Array {
+  if (iota.length < hi) {
+    iota = new Uint32Array(Math.max(hi, iota.length * 2));
+    for (let r = 0; r < iota.length; r++) iota[r] = r;
+  }
+  return iota.subarray(lo, hi);
+}
+
+function rowsWhere(ctx: FilterContext, seg: Segment, where: Expr, view: boolean): Uint32Array {
   const [lo, hi] = timeBounds(seg, ctx.opts.timeRange);
   if (hi <= lo) return new Uint32Array(0);
   const keep = ctx.opts.rowFilter?.(seg) ?? null;
@@ -206,6 +231,7 @@ export function selectRows(ctx: FilterContext, seg: Segment, where: Expr): Uint3
   const constant = constantTruth(ctx, seg, where);
   if (constant !== null) {
     if (constant !== TRUE) return new Uint32Array(0);
+    if (view && !keep) return identityRows(lo, hi);
     let k = 0;
     const out = new Uint32Array(hi - lo);
     if (keep) {

@@ -24,6 +24,15 @@ const QUERIES = [
   'ssl_issuer="C = US" index=botsv2 sourcetype=stream:tcp | stats count earliest(_time) as firstTime latest(_time) as lastTime by src_ip, dest_ip',
   "index=botsv2 | stats count values(sourcetype) dc(host) by host, sourcetype",
   "index=botsv2 sourcetype=pan:traffic | stats count(user) min(src_ip) max(app) avg(dest_port) by action",
+  // The bench's questions, and group-bys over numeric columns (ports: the small-integer tables).
+  "* | stats count by host",
+  "* | stats count by src_ip, dest_port",
+  "* | stats count by dest_port",
+  "* | stats count sum(bytes) dc(src_ip) by dest_port",
+  "* | stats count by src_ip, dest_port, host",
+  "* | timechart span=1m limit=0 count by host",
+  "* | timechart span=2h count by dest_port",
+  "earliest=08/24/2017:00:00:00 latest=08/25/2017:00:00:00 | stats count by src_ip, dest_port",
 ];
 
 describe("tstats over columns", () => {

@@ -1,9 +1,11 @@
 import type { Aggregation, Pipe } from "../../lang/plan.ts";
-import { columnOf, type Dataset } from "../../store/dataset.ts";
+import { assertNever, columnOf, type Dataset } from "../../store/dataset.ts";
 import type { Dict } from "../../store/dict.ts";
 import { dictColumn, type DictColumn } from "../../store/slice.ts";
-import type { Column, Scalar } from "../../store/types.ts";
-import type { EventList } from "../event-list.ts";
+import type { Scalar, Segment } from "../../store/types.ts";
+import { textOrder } from "./dict-order.ts";
+import { LatestForm } from "./latest-form.ts";
+import type { SegmentPick } from "./picks.ts";
 import type { Row, Table } from "./table.ts";
 import { PairIndex } from "./pair-index.ts";
 import { fromList, numberOf, textOf } from "./values.ts";
@@ -23,6 +25,33 @@ export function columnarStatsEligible(p: Pipe): p is StatsPipe {
     return a.arg.name === "_time" ? TIME_AGGS.has(a.fn) : COLUMN_AGGS.has(a.fn);
   });
 }
+
+/** Value indexes sorted by their dictionary's text order (`order[srcId[i]]`, distinct per dictionary). */
+function sortByDictOrder(list: number[], order: Int32Array, srcId: number[]): number[] {
+  if (list.length < 1 << 22) {
+    // Rank and list position packed in one double (exact below 2^53): a native numeric sort.
+    const packed = new Float64Array(list.length);
+    for (let j = 0; j < list.length; j++) packed[j] = order[srcId[list[j]!]!]! * 4194304 + j;
+    packed.sort();
+    return Array.from(packed, (x) => list[x % 4194304]!);
+  }
+  return list.sort((a, b) => order[srcId[a]!]! - order[srcId[b]!]!);
+}
+
+/** Two lists sorted by text, merged (texts distinct). */
+function mergeByText(a: number[], b: number[], texts: string[]): number[] {
+  const out: number[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = texts[a[i]!]! < texts[b[j]!]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+/** Integers below this are cached in a typed array by `ValueIndex.ofNumber`. */
+const SMALL_NUMBER = 1 << 20;
 
 /** Interns the values of one field across segments: text → dense index, with per-dictionary id maps. */
 class ValueIndex {
@@ -59,38 +88,116 @@ class ValueIndex {
     const i = m[id]!;
     if (i >= 0) return i;
     const text = dict.values[id]!;
-    return (m[id] = this.intern(text, text));
+    const at = this.intern(text, text);
+    // The first dictionary a text came from orders it (see `ranks`).
+    if (this.srcDict[at] === undefined) {
+      this.srcDict[at] = dict;
+      this.srcId[at] = id;
+    }
+    return (m[id] = at);
   }
 
+  /** Per dense index: a dictionary holding its text and the id there (unset for numbers). */
+  private readonly srcDict: Array<Dict | undefined> = [];
+  private readonly srcId: number[] = [];
+
   private readonly byNumber = new Map<number, number>();
+  /** Dense index + 1 of small non-negative integers (ports, pids, codes), 0 = not seen: no Map per row. */
+  private small = new Int32Array(0);
 
   /** Dense index of a number from a numeric column (cached by value: formatting per event was a hot spot in the bench). */
   ofNumber(v: number): number {
+    if (v >= 0 && v < SMALL_NUMBER && (v | 0) === v) {
+      // -0 lands on cell 0 as it shares 0's Map entry: the first seen of the two names both.
+      if (v >= this.small.length) {
+        const bigger = new Int32Array(Math.min(SMALL_NUMBER, Math.max(v + 1, this.small.length * 2, 1024)));
+        bigger.set(this.small);
+        this.small = bigger;
+      }
+      const c = this.small[v]!;
+      if (c !== 0) return c - 1;
+      const i = this.numberIndex(v);
+      this.small[v] = i + 1;
+      return i;
+    }
+    return this.numberIndex(v);
+  }
+
+  private numberIndex(v: number): number {
     let i = this.byNumber.get(v);
     if (i === undefined) this.byNumber.set(v, (i = this.intern(textOf(v), v)));
     return i;
   }
 
+  /** Dense value index of each selected row of a column into `out` (-1 where the row has no value). */
+  codesOf(col: DictColumn, rows: Uint32Array, out: Int32Array): void {
+    const n = rows.length;
+    switch (col.kind) {
+      case "num": {
+        const values = col.values;
+        for (let i = 0; i < n; i++) {
+          const v = values[rows[i]!]!;
+          out[i] = v === v ? this.ofNumber(v) : -1;
+        }
+        return;
+      }
+      case "str": {
+        const m = this.mapFor(col.dict);
+        const ids = col.ids;
+        for (let i = 0; i < n; i++) {
+          const id = ids[rows[i]!]!;
+          const c = m[id]!;
+          out[i] = c >= 0 ? c : id === 0 ? -1 : this.intern2(m, col.dict, id);
+        }
+        return;
+      }
+      case "multi":
+        throw new Error("codesOf: multivalue columns are grouped by the general executor");
+      default:
+        return assertNever(col);
+    }
+  }
+
   /** Rank of each dense index in Splunk order (equal-comparing values share a rank). */
   ranks(): Int32Array {
-    // compareScalarsSpl with each value's number parsed once: numbers first by value, then texts.
-    const texts = this.texts;
-    const num = this.values.map((v) => numberOf(v) ?? Number.NaN);
-    const cmp = (a: number, b: number): number => {
-      const x = num[a]!;
-      const y = num[b]!;
-      if (x === x && y === y) return x - y;
-      if (x === x) return -1;
-      if (y === y) return 1;
-      return texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0;
-    };
-    const idx = this.values.map((_, i) => i);
-    idx.sort(cmp);
-    const rank = new Int32Array(idx.length);
-    for (let j = 0, r = 0; j < idx.length; j++) {
-      if (j > 0 && cmp(idx[j - 1]!, idx[j]!) !== 0) r++;
-      rank[idx[j]!] = r;
+    // compareScalarsSpl with each value's number parsed once: numbers first by value (equal
+    // numbers share a rank), then texts in code-unit order. Texts are distinct (values are
+    // interned by text); those from a dictionary are ordered by its cached order (dict-order.ts:
+    // string sorts of 17 000 source IPs were a third of the bench's two-key stats), and the
+    // lists of several dictionaries are merged with string comparisons.
+    const n = this.values.length;
+    const num = new Float64Array(n);
+    const numeric: number[] = [];
+    const byDict = new Map<Dict, number[]>();
+    const loose: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const x = numberOf(this.values[i]!) ?? Number.NaN;
+      num[i] = x;
+      if (x === x) numeric.push(i);
+      else {
+        const d = this.srcDict[i];
+        if (!d) loose.push(i);
+        else {
+          const list = byDict.get(d);
+          if (list) list.push(i);
+          else byDict.set(d, [i]);
+        }
+      }
     }
+    numeric.sort((a, b) => num[a]! - num[b]!);
+    const rank = new Int32Array(n);
+    let r = -1;
+    for (let j = 0; j < numeric.length; j++) {
+      if (j === 0 || num[numeric[j]!] !== num[numeric[j - 1]!]) r++;
+      rank[numeric[j]!] = r;
+    }
+    const texts = this.texts;
+    const lists: number[][] = [];
+    for (const [dict, list] of byDict) lists.push(sortByDictOrder(list, textOrder(dict), this.srcId));
+    if (loose.length) lists.push(loose.sort((a, b) => (texts[a]! < texts[b]! ? -1 : 1)));
+    let merged = lists[0] ?? [];
+    for (let l = 1; l < lists.length; l++) merged = mergeByText(merged, lists[l]!, texts);
+    for (let j = 0; j < merged.length; j++) rank[merged[j]!] = r + 1 + j;
     return rank;
   }
 }
@@ -111,16 +218,24 @@ interface AggState {
 }
 
 /**
- * `stats <aggs> by F1 [F2...]` straight over the selection: BY values and aggregated fields are
- * read through dictionary ids (interned once per distinct value), groups are dense integers and
- * the aggregates live in typed arrays. Returns null when a BY field is multivalued (the general
- * executor fans those out). Results equal the general executor's (tested).
+ * `stats <aggs> by F1 [F2...]` straight over the selection, segment by segment: each BY column
+ * becomes an array of dense value indexes for the selected rows (dictionary ids are interned once
+ * per distinct value), the rows' group ids are found from those (one pair hash probe per row for
+ * two keys, a direct table for one), and each aggregation is a loop over the rows and their group
+ * ids into typed arrays. Returns null when a BY field is multivalued (the general executor fans
+ * those out). Results equal the general executor's (tested).
  */
-export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table | null {
+export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): Table | null {
   const byIndex = p.by.map(() => new ValueIndex());
   const cap = 1024;
   let groups = 0;
   let groupKeys: Int32Array[] = p.by.map(() => new Int32Array(cap));
+  const nBy = p.by.length;
+  // Groups are numbered in first-seen order (ties of the final sort keep that order, as the
+  // general executor's): one key maps its value index straight to a group, two keys probe one
+  // pair table, more chain pair tables level by level.
+  let groupOfValue = new Int32Array(cap).fill(-1);
+  const pairs = new PairIndex();
   const levels = p.by.map(() => new PairIndex());
   const states: AggState[] = p.aggregations.map((agg) => ({
     agg,
@@ -159,115 +274,111 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
       s.allNumeric = b;
     }
   };
-  let segIndex = -1;
-  let byCols: Array<DictColumn | undefined> = [];
-  let argCols: Array<DictColumn | undefined> = [];
-  let byMaps: Array<Int32Array | null> = [];
-  let argMaps: Array<Int32Array | null> = [];
-  let argNums: Array<Float64Array | null> = [];
-  let time: Float64Array = new Float64Array(0);
-  const key = new Int32Array(p.by.length);
-  const lastKey = new Int32Array(p.by.length);
-  let lastGroup = -1;
-  for (let i = 0; i < list.length; i++) {
-    const s = list.seg[i]!;
-    if (s !== segIndex) {
-      segIndex = s;
-      const seg = ds.segments[s]!;
-      byCols = p.by.map((f) => dictColumn(columnOf(seg, f)));
-      byMaps = byCols.map((c, k) => (c && c.kind !== "num" ? byIndex[k]!.mapFor(c.dict) : null));
-      if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
-      argCols = states.map((st) => (st.agg.arg && st.agg.arg.kind === "field" && st.agg.arg.name !== "_time" ? dictColumn(columnOf(seg, st.agg.arg.name)) : undefined));
-      argMaps = argCols.map((c, a) => (c && c.kind !== "num" ? states[a]!.index!.mapFor(c.dict) : null));
-      argNums = argCols.map((c) => (c && c.kind !== "num" ? c.dict.numbers() : null));
-      time = seg.time;
+  /** Records group `g` (just numbered) with the keys of row position i. */
+  const newGroup = (codes: Int32Array[], i: number): void => {
+    grow(groups);
+    for (let k = 0; k < nBy; k++) groupKeys[k]![groups] = codes[k]![i]!;
+    groups++;
+  };
+  let codes: Int32Array[] = p.by.map(() => new Int32Array(0));
+  let groupOf = new Int32Array(0);
+  const key = new Int32Array(nBy);
+  const colsOfPick = picks.map(({ seg }) => p.by.map((f) => dictColumn(columnOf(ds.segments[seg]!, f))));
+  const forms = LatestForm.of(colsOfPick, nBy);
+  for (let pi = 0; pi < picks.length; pi++) {
+    const { seg: s, rows } = picks[pi]!;
+    const seg = ds.segments[s]!;
+    const n = rows.length;
+    const byCols = colsOfPick[pi]!;
+    if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
+    // A BY field the segment lacks: none of its events has every key.
+    if (byCols.some((c) => !c)) continue;
+    if (groupOf.length < n) {
+      groupOf = new Int32Array(Math.max(n, groupOf.length * 2));
+      codes = codes.map(() => new Int32Array(groupOf.length));
     }
-    const r = list.row[i]!;
-    let missing = false;
-    for (let k = 0; k < byCols.length; k++) {
-      const c = byCols[k];
-      if (!c) {
-        missing = true;
-        break;
+    for (let k = 0; k < nBy; k++) byIndex[k]!.codesOf(byCols[k]!, rows, codes[k]!);
+    // Group of each row (-1: a key is missing).
+    if (nBy === 1) {
+      const c0 = codes[0]!;
+      if (groupOfValue.length < byIndex[0]!.values.length) {
+        const bigger = new Int32Array(Math.max(byIndex[0]!.values.length, groupOfValue.length * 2)).fill(-1);
+        bigger.set(groupOfValue);
+        groupOfValue = bigger;
       }
-      if (c.kind === "str") {
-        const id = c.ids[r]!;
-        if (id === 0) {
-          missing = true;
-          break;
+      for (let i = 0; i < n; i++) {
+        const v = c0[i]!;
+        if (v < 0) {
+          groupOf[i] = -1;
+          continue;
         }
-        key[k] = byIndex[k]!.intern2(byMaps[k]!, c.dict, id);
-      } else if (c.kind === "num") {
-        const v = c.values[r]!;
-        if (Number.isNaN(v)) {
-          missing = true;
-          break;
+        let g = groupOfValue[v]!;
+        if (g < 0) {
+          g = groupOfValue[v] = groups;
+          newGroup(codes, i);
         }
-        key[k] = byIndex[k]!.ofNumber(v);
+        groupOf[i] = g;
+      }
+    } else if (nBy === 2) {
+      const c0 = codes[0]!;
+      const c1 = codes[1]!;
+      let la = -1;
+      let lb = -1;
+      let lg = -1;
+      for (let i = 0; i < n; i++) {
+        const a = c0[i]!;
+        const b = c1[i]!;
+        if (a < 0 || b < 0) {
+          groupOf[i] = -1;
+          continue;
+        }
+        // Neighbouring rows often share their keys (one flow, one host): skip the probe.
+        if (a !== la || b !== lb) {
+          lg = pairs.intern(a, b);
+          if (lg === groups) newGroup(codes, i);
+          la = a;
+          lb = b;
+        }
+        groupOf[i] = lg;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        let missing = false;
+        for (let k = 0; k < nBy; k++) {
+          const v = codes[k]![i]!;
+          if (v < 0) {
+            missing = true;
+            break;
+          }
+          key[k] = v;
+        }
+        if (missing) {
+          groupOf[i] = -1;
+          continue;
+        }
+        let g = 0;
+        for (let k = 0; k < nBy; k++) g = levels[k]!.intern(g, key[k]!);
+        // The last level numbers groups in first-seen order, as `groups` counts them.
+        if (g === groups) newGroup(codes, i);
+        groupOf[i] = g;
       }
     }
-    if (missing) continue;
-    // Group id, level by level: (previous group, value index) → next dense id; the last
-    // (row → group) lookup is skipped when the row has the same key as the previous one.
-    let g = key[0]!;
-    if (lastGroup >= 0 && sameKey(key, lastKey)) g = lastGroup;
-    else {
-    g = 0;
-    const last = key.length - 1;
-    for (let k = 0; k <= last; k++) g = levels[k]!.intern(g, key[k]!);
-    // The last level numbers groups in first-seen order, as `groups` counts them.
-    if (g === groups) {
-      grow(groups);
-      groups++;
-      for (let j = 0; j <= last; j++) groupKeys[j]![g] = key[j]!;
-    }
-    lastGroup = g;
-    lastKey.set(key);
-    }
-    for (let a = 0; a < states.length; a++) {
-      const st = states[a]!;
-      const arg = st.agg.arg;
-      if (!arg) {
-        st.count[g]!++;
-        continue;
-      }
-      if (arg.kind === "field" && arg.name === "_time") {
-        const t = time[r]!;
-        if (Number.isNaN(t)) continue;
-        if (t < st.min[g]!) st.min[g] = t;
-        if (t > st.max[g]!) st.max[g] = t;
-        continue;
-      }
-      const c = argCols[a];
-      if (!c) continue;
-      if (c.kind === "str") {
-        const id = c.ids[r]!;
-        if (id !== 0) addValue(st, g, st.index!.intern2(argMaps[a]!, c.dict, id), argNums[a]![id]!);
-      } else if (c.kind === "num") {
-        const v = c.values[r]!;
-        if (!Number.isNaN(v)) addValue(st, g, st.index!.ofNumber(v), v);
-      } else {
-        const nums = argNums[a]!;
-        for (let j = c.offsets[r]!; j < c.offsets[r + 1]!; j++) addValue(st, g, st.index!.intern2(argMaps[a]!, c.dict, c.ids[j]!), nums[c.ids[j]!]!);
-      }
-    }
+    forms?.add(seg, rows, groupOf, groups, byCols);
+    for (let a = 0; a < states.length; a++) aggregateRows(states[a]!, seg, rows, groupOf);
   }
-  const order = Array.from({ length: groups }, (_, i) => i);
-  const keyOfGroup = (g: number) => p.by.map((_, k) => byIndex[k]!.values[groupKeys[k]![g]!]!);
-  const keys = order.map(keyOfGroup);
+  const keyOfGroup = (g: number) =>
+    p.by.map((_, k) => {
+      const ix = byIndex[k]!;
+      const code = groupKeys[k]![g]!;
+      return forms?.has(k) ? forms.value(k, g, ix.texts[code]!) : ix.values[code]!;
+    });
   // Same order as compareKeys over the key scalars, but each distinct value is compared once
   // (ranks) instead of parsing both texts as numbers on every comparison (bench: 2-key stats at 1M).
-  const ranks = byIndex.map((ix) => ix.ranks());
-  order.sort((a, b) => {
-    for (let k = 0; k < ranks.length; k++) {
-      const d = ranks[k]![groupKeys[k]![a]!]! - ranks[k]![groupKeys[k]![b]!]!;
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  const order = sortGroups(groups, groupKeys, byIndex.map((ix) => ix.ranks()));
   const rows: Row[] = order.map((g) => {
     const row: Row = {};
-    p.by.forEach((f, k) => (row[f] = keys[g]![k]!));
+    const key = keyOfGroup(g);
+    for (let k = 0; k < nBy; k++) row[p.by[k]!] = key[k]!;
     for (const st of states) {
       const v = result(st, g);
       if (v !== null) row[st.agg.as] = v;
@@ -275,6 +386,94 @@ export function columnarStats(ds: Dataset, list: EventList, p: StatsPipe): Table
     return row;
   });
   return { rows, fields: [...p.by, ...p.aggregations.map((a) => a.as).filter((f) => !p.by.includes(f))] };
+}
+
+/**
+ * Group numbers in the order of their keys' ranks, ties by group number (a stable sort). When the
+ * ranks and the group number fit in one double together, one native numeric sort of packed keys;
+ * otherwise a comparator sort.
+ */
+function sortGroups(groups: number, groupKeys: Int32Array[], ranks: Int32Array[]): number[] {
+  let span = groups;
+  const widths = ranks.map((r) => {
+    let max = 0;
+    for (let i = 0; i < r.length; i++) if (r[i]! > max) max = r[i]!;
+    return max + 1;
+  });
+  for (const w of widths) span *= w;
+  if (span < 2 ** 53) {
+    const packed = new Float64Array(groups);
+    for (let g = 0; g < groups; g++) {
+      let x = 0;
+      for (let k = 0; k < ranks.length; k++) x = x * widths[k]! + ranks[k]![groupKeys[k]![g]!]!;
+      packed[g] = x * groups + g;
+    }
+    packed.sort();
+    return Array.from(packed, (x) => x % groups);
+  }
+  const order = Array.from({ length: groups }, (_, i) => i);
+  return order.sort((a, b) => {
+    for (let k = 0; k < ranks.length; k++) {
+      const d = ranks[k]![groupKeys[k]![a]!]! - ranks[k]![groupKeys[k]![b]!]!;
+      if (d !== 0) return d;
+    }
+    return a - b;
+  });
+}
+
+/** Adds the selected rows of one segment (group ids in `groupOf`, -1 = not grouped) to an aggregation. */
+function aggregateRows(st: AggState, seg: Segment, rows: Uint32Array, groupOf: Int32Array): void {
+  const n = rows.length;
+  const arg = st.agg.arg;
+  if (!arg) {
+    const count = st.count;
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      if (g >= 0) count[g]!++;
+    }
+    return;
+  }
+  if (arg.kind === "field" && arg.name === "_time") {
+    const time = seg.time;
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      if (g < 0) continue;
+      const t = time[rows[i]!]!;
+      if (Number.isNaN(t)) continue;
+      if (t < st.min[g]!) st.min[g] = t;
+      if (t > st.max[g]!) st.max[g] = t;
+    }
+    return;
+  }
+  const c = arg.kind === "field" ? dictColumn(columnOf(seg, arg.name)) : undefined;
+  if (!c) return;
+  const index = st.index!;
+  if (c.kind === "num") {
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      if (g < 0) continue;
+      const v = c.values[rows[i]!]!;
+      if (!Number.isNaN(v)) addValue(st, g, index.ofNumber(v), v);
+    }
+    return;
+  }
+  const m = index.mapFor(c.dict);
+  const nums = c.dict.numbers();
+  if (c.kind === "str") {
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i]!;
+      if (g < 0) continue;
+      const id = c.ids[rows[i]!]!;
+      if (id !== 0) addValue(st, g, index.intern2(m, c.dict, id), nums[id]!);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const g = groupOf[i]!;
+    if (g < 0) continue;
+    const r = rows[i]!;
+    for (let j = c.offsets[r]!; j < c.offsets[r + 1]!; j++) addValue(st, g, index.intern2(m, c.dict, c.ids[j]!), nums[c.ids[j]!]!);
+  }
 }
 
 /** Adds one value (dense index `idx`, numeric value `n` or NaN) of group `g` to an aggregation. */
@@ -293,11 +492,6 @@ function addValue(st: AggState, g: number, idx: number, n: number): void {
   st.nums[g]!++;
   if (n < st.min[g]!) st.min[g] = n;
   if (n > st.max[g]!) st.max[g] = n;
-}
-
-function sameKey(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function result(st: AggState, g: number): Scalar | Scalar[] | null {

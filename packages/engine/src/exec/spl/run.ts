@@ -18,7 +18,8 @@ import { runStats } from "./pipes/stats.ts";
 import { runMakemv, runMvexpand, runRex, runSpath } from "./pipes/text.ts";
 import { runTransaction } from "./pipes/transaction.ts";
 import { splRuntime } from "./runtime.ts";
-import { materialise, runInputlookup, runMetadata, runTstats, selectSplEvents, selectUnordered } from "./sources.ts";
+import { pickedCount, selectPicks } from "./picks.ts";
+import { materialise, runInputlookup, runMetadata, runTstats, selectSplEvents } from "./sources.ts";
 import type { Table } from "./table.ts";
 
 /** Settings of one SPL run. */
@@ -62,13 +63,13 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
         const first = pipes[0];
         if (!opts.noFastPath && first && fastEligible(first)) {
           // Counting needs no event order: select per segment and skip the merge.
-          const unordered = selectUnordered(ds, where, plan.timeRange, opts.cancel);
+          const picks = selectPicks(ds, where, plan.timeRange, opts.cancel);
           const fast =
-            tryFastAggregate(ds, unordered, first) ??
-            tryFastTimechart(ds, unordered, first, plan, opts.tz) ??
-            (columnarStatsEligible(first) ? columnarStats(ds, unordered, first) : null);
+            tryFastAggregate(ds, picks, first) ??
+            tryFastTimechart(ds, picks, first, plan, opts.tz) ??
+            (columnarStatsEligible(first) ? columnarStats(ds, picks, first) : null);
           if (fast) {
-            scanned = unordered.length;
+            scanned = pickedCount(picks);
             table = runPipes(ds, fast, pipes.slice(1), plan, opts.cancel);
             return { table, scanned, fastPath: true };
           }

@@ -4,7 +4,8 @@ import { columnOf, valueAt, type Dataset } from "../../store/dataset.ts";
 import type { Column, Segment } from "../../store/types.ts";
 import { BATCH_ROWS, checkCancelled, type CancelToken } from "../cancel.ts";
 import type { EventList } from "../event-list.ts";
-import { FilterContext, selectEvents, selectRows } from "../filter.ts";
+import { selectEvents } from "../filter.ts";
+import { selectPicks } from "./picks.ts";
 import { SplExecError } from "./errors.ts";
 import { getLookup } from "./lookups.ts";
 import { columnarStats, columnarStatsEligible } from "./columnar-stats.ts";
@@ -15,28 +16,6 @@ import type { Row, Table } from "./table.ts";
 /** The events matching a search, newest first (Splunk's order), as a selection. */
 export function selectSplEvents(ds: Dataset, where: Expr, timeRange: TimeRange | undefined, cancel?: CancelToken): EventList {
   return selectEvents(ds, where, { ...(timeRange ? { timeRange } : {}), ...(cancel ? { cancel } : {}) });
-}
-
-/**
- * The matching events segment by segment, in no global order: aggregations that do not care
- * about order (the fast paths) skip the (time, seq) merge of a million references.
- */
-export function selectUnordered(ds: Dataset, where: Expr, timeRange: TimeRange | undefined, cancel?: CancelToken): EventList {
-  const ctx = new FilterContext(ds, { ...(timeRange ? { timeRange } : {}), ...(cancel ? { cancel } : {}) });
-  const parts = ds.segments.map((seg) => {
-    checkCancelled(cancel);
-    return selectRows(ctx, seg, where);
-  });
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const seg = new Uint16Array(total);
-  const row = new Uint32Array(total);
-  let k = 0;
-  parts.forEach((p, s) => {
-    seg.fill(s, k, k + p.length);
-    row.set(p, k);
-    k += p.length;
-  });
-  return { seg, row, length: total };
 }
 
 /** Stored and alias field names of a segment with their columns (aliases resolved once). */
@@ -126,7 +105,7 @@ export function runTstats(ds: Dataset, source: Extract<Source, { kind: "tstats" 
   const pipe = { kind: "stats" as const, aggregations: source.aggregations, by: source.by, mode: "stats" as const };
   if (!source.prestats && !source.spanMs && columnarStatsEligible(pipe)) {
     // Grouping by indexed fields without time buckets: straight over the columns.
-    const fast = columnarStats(ds, selectUnordered(ds, source.where, timeRange), pipe);
+    const fast = columnarStats(ds, selectPicks(ds, source.where, timeRange), pipe);
     if (fast) return fast;
   }
   const list = selectSplEvents(ds, source.where, timeRange);
