@@ -70,3 +70,6 @@ export { bucketStart } from "./lang/spl/time.ts";
 export { autoSpanMs, checkBucketCount, MAX_BUCKETS } from "./exec/spl/pipes/chart.ts";
 export { compareScalarsSpl } from "./exec/spl/values.ts";
 export { compareSeriesNames, limitSeries } from "./exec/spl/series.ts";
+/** The SPL pipes after one a backend ran itself, on its result table, with the engine's own executors. */
+export { runSplPipes } from "./exec/spl/resume.ts";
+export type { SplResumeOptions } from "./exec/spl/resume.ts";
