@@ -25,9 +25,12 @@ const INT_TEXT = literal("^-?[0-9]{1,15}$");
 /** Text the engine's `numberOf` may read as a number (padded, signed, decimal, exponent, hex): not sure to agree, so not pushed. */
 const OTHER_NUMBER = literal("^[\\s\\p{Zs}\\x{feff}\\x{2028}\\x{2029}]*(?:[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|0[xX][0-9a-fA-F]+)[\\s\\p{Zs}\\x{feff}\\x{2028}\\x{2029}]*$");
 
-/** Runs `plan` in ClickHouse when it is `search | stats …` with an exact SQL form; else null. */
+/**
+ * Runs `plan`'s search and first pipe in ClickHouse when it is `search | stats …` with an exact
+ * SQL form; else null. Later pipes are the caller's (they run locally on the returned table).
+ */
 export async function pushStats(conn: Connection, dataset: string, info: DatasetInfo, plan: QueryPlan, outer: CompileContext, req: RequestOptions): Promise<PushedTable | null> {
-  if (plan.source.kind !== "events" || plan.pipes.length !== 1) return null;
+  if (plan.source.kind !== "events" || plan.pipes.length === 0) return null;
   const pipe = plan.pipes[0]!;
   if (pipe.kind !== "stats" || pipe.mode !== "stats") return null;
   const ctx = withLiveSegments(plan, outer);
@@ -47,7 +50,7 @@ export async function pushStats(conn: Connection, dataset: string, info: Dataset
   });
   const readers: Array<(row: Record<string, unknown>) => Scalar> = [];
   for (let i = 0; i < pipe.aggregations.length; i++) {
-    const r = aggregation(pipe.aggregations[i]!, i, info, ctx, selects);
+    const r = aggregationSql(pipe.aggregations[i]!, i, info, ctx, selects);
     if (!r) return null;
     readers.push(r);
   }
@@ -64,7 +67,7 @@ export async function pushStats(conn: Connection, dataset: string, info: Dataset
   groups.sort((a, b) => compareKeys(a.key, b.key));
   if (groups.length === 0 && keys.length === 0) return null;
   // A sum over non-integers may round differently in another order: let the local executor add them.
-  if (rows.some((row) => Object.keys(row).some((k) => k.startsWith("frac") && Number(row[k]) > 0))) return null;
+  if (rows.some(flagged)) return null;
   const results = groups.map(({ key, row }) => {
     const out: Record<string, Scalar> = {};
     pipe.by.forEach((f, i) => (out[f] = key[i]!));
@@ -97,7 +100,27 @@ export function scalarField(name: string, info: DatasetInfo, ctx: CompileContext
   return f;
 }
 
-function aggregation(a: Aggregation, i: number, info: DatasetInfo, ctx: CompileContext, selects: string[]): ((row: Record<string, unknown>) => Scalar) | null {
+/** Reads one aggregation's value from a result row of its SELECT terms (null = no value). */
+export type AggregationReader = (row: Record<string, unknown>) => Scalar;
+
+/** Whether a result row carries a flag (`frac…` > 0) saying the SQL may not match the local executor. */
+export function flagged(row: Record<string, unknown>): boolean {
+  for (const k in row) if (k.startsWith("frac") && Number(row[k]) > 0) return true;
+  return false;
+}
+
+/** Whether an aggregation has an exact SQL form over one group (count, count(F), dc(F), sum/avg/min/max(F)). */
+export function isPushableAggregation(a: Aggregation): boolean {
+  return (a.fn === "count" && !a.arg) || (["count", "dc", "sum", "avg", "min", "max"].includes(a.fn) && a.arg?.kind === "field");
+}
+
+/**
+ * The SELECT terms (appended to `selects`, named `a<i>`, `n<i>`, `frac<i>`) that compute
+ * aggregation `a` over a group exactly as the local executor does, and the reader of its value;
+ * null when there is no exact SQL form. A `frac<i>` above 0 in a result row means "not sure to
+ * agree" (see `flagged`): the caller then streams the query instead.
+ */
+export function aggregationSql(a: Aggregation, i: number, info: DatasetInfo, ctx: CompileContext, selects: string[]): AggregationReader | null {
   if (a.fn === "count" && !a.arg) {
     selects.push(`count() AS a${i}`);
     return (row) => Number(row[`a${i}`]);
@@ -111,17 +134,20 @@ function aggregation(a: Aggregation, i: number, info: DatasetInfo, ctx: CompileC
   const isNum = f.type === "Nullable(Float64)";
   const num = isNum ? f.sql : `if(match(${f.sql}, ${INT_TEXT}), toFloat64(${f.sql}), NULL)`;
   const fracFlag = isNum ? `countIf(${f.sql} != floor(${f.sql}))` : `countIf(NOT match(${f.sql}, ${INT_TEXT}) AND match(${f.sql}, ${OTHER_NUMBER}))`;
+  // Whole numbers add up exactly in any order only while every partial sum stays below 2^53.
+  const bigFlag = `(ifNull(sum(abs(${num})), 0) >= 9007199254740992)`;
   switch (a.fn) {
     case "count":
       selects.push(`count(${f.sql}) AS a${i}`);
       return (row) => Number(row[`a${i}`]);
     case "dc":
       if (isNum) selects.push(`countIf(${f.sql} != floor(${f.sql})) AS frac${i}`);
-      selects.push(`uniqExact(${f.sql}) AS a${i}`);
+      // `+ 0` turns -0 into 0: both are the text "0" locally.
+      selects.push(`uniqExact(${isNum ? `${f.sql} + 0` : f.sql}) AS a${i}`);
       return (row) => Number(row[`a${i}`]);
     case "sum":
     case "avg":
-      selects.push(`sum(${num}) AS a${i}`, `count(${num}) AS n${i}`, `${fracFlag} AS frac${i}`);
+      selects.push(`sum(${num}) AS a${i}`, `count(${num}) AS n${i}`, `(${fracFlag}) + ${bigFlag} AS frac${i}`);
       return (row) => {
         const n = Number(row[`n${i}`]);
         if (n === 0) return null;

@@ -110,10 +110,11 @@ export interface EqlCutOptions {
 
 /**
  * EQL event queries (`… where …` with no pipe, or one `| head N`) return the first `size` events
- * ordered by the timestamp field, the tiebreaker, then seq. The cut applies when that order has
- * an exact SQL form: both fields are numeric columns wherever they exist (the engine orders by
- * numbers as stored; text timestamps are parsed by the engine, so they stay local), and a segment
- * without the timestamp field orders by ingest time (`_ts`), as the engine does.
+ * ordered by the timestamp field, the tiebreaker, then seq; with one `| tail N`, the last
+ * min(N, size) in that order. The cut applies when that order has an exact SQL form: both fields
+ * are numeric columns wherever they exist (the engine orders by numbers as stored; text
+ * timestamps are parsed by the engine, so they stay local), and a segment without the timestamp
+ * field orders by ingest time (`_ts`), as the engine does.
  */
 export function eqlReduction(plan: QueryPlan, pred: Pred | null, outer: CompileContext, opts: EqlCutOptions): Reduction | null {
   if (plan.source.kind !== "events") return null;
@@ -123,9 +124,11 @@ export function eqlReduction(plan: QueryPlan, pred: Pred | null, outer: CompileC
   if (plan.pipes.length > 1) return null;
   const pipe = plan.pipes[0];
   if (pipe) {
-    if (pipe.kind !== "head" || pipe.while || !Number.isInteger(pipe.n) || pipe.n < 0) return null;
+    if ((pipe.kind !== "head" || pipe.while) && pipe.kind !== "tail") return null;
+    if (!Number.isInteger(pipe.n) || pipe.n < 0) return null;
     limit = Math.min(limit, pipe.n);
   }
+  const fromEnd = pipe?.kind === "tail";
   // size 0 asks for the total alone, which only the whole selection gives.
   if (limit === 0 || limit > MAX_LIMIT) return null;
   const ctx = withLiveSegments(plan, outer);
@@ -133,10 +136,12 @@ export function eqlReduction(plan: QueryPlan, pred: Pred | null, outer: CompileC
   if (ts === null) return null;
   const tb = opts.tiebreakerField === null ? null : numericKey(opts.tiebreakerField, ctx, "NULL");
   if (opts.tiebreakerField !== null && tb === null) return null;
-  const order = [`isNull(${ts})`, ts, ...(tb ? [`isNull(${tb})`, tb] : []), "_seq"].join(", ");
-  // Events without a timestamp are not EQL events: they sort last, taking no place before a keyed one.
-  // The local run stops at `size` (its total is capped there), so the cut events give the same total.
-  return { mode: "head", where: [], tail: `ORDER BY ${order} LIMIT ${limit}`, count: false };
+  // The engine's order: timestamp, tiebreaker (missing last), seq; a tail takes it backwards.
+  const dir = fromEnd ? " DESC" : "";
+  const order = [`isNull(${ts})`, `${ts}${dir}`, ...(tb ? [`isNull(${tb})${dir}`, `${tb}${dir}`] : []), `_seq${dir}`].join(", ");
+  // Events without a timestamp are not EQL events: they sort last either way, taking no place before a keyed one.
+  // The local run keeps `size` events (its total counts those), so the cut events give the same total.
+  return { mode: fromEnd ? "tail" : "head", where: [], tail: `ORDER BY ${order} LIMIT ${limit}`, count: false };
 }
 
 /** A field's order key in SQL when it is a number column in every live segment that has it; `absent` where a segment lacks it. */

@@ -13,6 +13,7 @@ import {
   parseSpl,
   runEql,
   runSpl,
+  runSplPipes,
   type EqlOptions,
   type EqlResponse,
   type FieldType,
@@ -140,7 +141,9 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   if (opts.earliest === undefined && opts.latest === undefined && validTimeZone(tz)) {
     const pushed = await tryPushAggregate(target, plan, tz, remote);
     if (pushed) {
-      return { fields: pushed.fields, results: pushed.results, plan, scanned: pushed.scanned, fastPath: false, elapsedMs: performance.now() - started, tz };
+      // Only the groups came back: the pipes after the pushed one run here, with the engine's executors.
+      const out = plan.pipes.length > 1 ? runSplPipes({ fields: pushed.fields, rows: pushed.results }, plan, 1, { tz, nowMs, ...(opts.cancel ? { cancel: opts.cancel } : {}) }) : pushed;
+      return { fields: out.fields, results: out.results, plan, scanned: pushed.scanned, fastPath: false, elapsedMs: performance.now() - started, tz };
     }
   }
   // A cut is only exact when the SQL filter is the whole selection (no time pickers to apply later).
@@ -150,7 +153,7 @@ export async function runSplRemote(target: Target, query: string, opts: SplOptio
   return { ...res, ...(scanned !== undefined ? { scanned } : {}), elapsedMs: performance.now() - started };
 }
 
-/** Runs the plan's aggregation in ClickHouse when one of the exact SQL forms applies (stats, top/rare, timechart count, chart count). */
+/** Runs the plan's first aggregation in ClickHouse when one of the exact SQL forms applies (stats, top/rare, timechart, chart). */
 async function tryPushAggregate(target: Target, plan: QueryPlan, tz: string, opts: RemoteOptions): Promise<PushedTable | null> {
   const conn = new Connection(target.url);
   try {

@@ -8,7 +8,7 @@
  * their text form locally, so fractions stay local), no booleans, no multi-value fields.
  */
 import type { Pipe, QueryPlan, Scalar } from "@quarry/engine";
-import { scalarField, type PushedTable } from "./aggregate.ts";
+import { flagged, scalarField, type PushedTable } from "./aggregate.ts";
 import { planPredicate, withLiveSegments, type CompileContext } from "./compile.ts";
 import type { Connection, RequestOptions } from "./conn.ts";
 import { tables, type DatasetInfo } from "./layout.ts";
@@ -19,9 +19,9 @@ const NEWEST = "max((isNotNull(_ts), ifNull(_ts, 0), _seq))";
 
 type TopPipe = Extract<Pipe, { kind: "top" | "rare" }>;
 
-/** Runs `plan` in ClickHouse when it is `search | top|rare …` with an exact SQL form; else null. */
+/** Runs `plan`'s search and first pipe in ClickHouse when it is `search | top|rare …` with an exact SQL form; else null. */
 export async function pushTop(conn: Connection, dataset: string, info: DatasetInfo, plan: QueryPlan, outer: CompileContext, req: RequestOptions): Promise<PushedTable | null> {
-  if (plan.source.kind !== "events" || plan.pipes.length !== 1) return null;
+  if (plan.source.kind !== "events" || plan.pipes.length === 0) return null;
   const p = plan.pipes[0]!;
   if (p.kind !== "top" && p.kind !== "rare") return null;
   if (!Number.isInteger(p.limit) || p.fields.length === 0) return null;
@@ -45,7 +45,7 @@ export async function pushTop(conn: Connection, dataset: string, info: DatasetIn
     `SELECT ${[...keyList(by, "b"), "count() AS n", `${NEWEST} AS first`].join(", ")} FROM ${ident(t.events)} WHERE ${byWhere.join(" AND ")}` +
     (by.length ? ` GROUP BY ${groupBy(by.length, "b").join(", ")}` : "");
   const combos = await conn.rows(comboSql, req);
-  if (combos.some((r) => Object.keys(r).some((k) => k.startsWith("frac") && Number(r[k]) > 0))) return null;
+  if (combos.some(flagged)) return null;
   const groupRows = await conn.rows(groupSql, req);
   const scanned = await conn.rows<{ n: string }>(`SELECT count() AS n FROM ${ident(t.events)} WHERE ${where.join(" AND ")}`, req);
   return { ...shape(p, combos, groupRows), scanned: Number(scanned[0]?.n ?? 0), sql: comboSql };

@@ -1,7 +1,8 @@
 /**
  * EQL event queries cut in ClickHouse: the first `size` events (or `| head N`) by timestamp,
- * tiebreaker and seq come back with `ORDER BY … LIMIT`, the total is counted in SQL, and the
- * response equals the local engine's — on one node and on a two-shard `Distributed` cluster.
+ * tiebreaker and seq come back with `ORDER BY … LIMIT` — with `| tail N`, the last min(N, size)
+ * by `ORDER BY … DESC LIMIT` — and the response equals the local engine's, on one node and on a
+ * two-shard `Distributed` cluster.
  * Data: NDJSON written here with numeric `@timestamp`s full of ties, events without a timestamp,
  * and a second file with no `@timestamp` field at all (those events order by ingest time); and
  * the regsvr32 data with FILETIME `@timestamp`s.
@@ -52,12 +53,23 @@ const CASES: Array<{ q: string; opts: EqlOptions; mode: RemoteMode }> = [
   { q: "network where process.pid > 105 | head 40", opts: { size: 12 }, mode: "head" },
   { q: 'file where process.name != "svchost.exe"', opts: { size: 1000 }, mode: "head" },
   { q: 'process where process.name == "nothing.exe"', opts: {}, mode: "head" },
-  // Not cut: a text timestamp field is parsed by the engine; size 0 (the total alone); a text tiebreaker is ranked by the engine; a sequence needs every stage event; `tail` keeps the end.
+  { q: "process where true | tail 3", opts: {}, mode: "tail" },
+  { q: "any where true | tail 7", opts: { size: 5 }, mode: "tail" },
+  { q: "any where true | tail 50", opts: { size: 100, tiebreakerField: "rank" }, mode: "tail" },
+  { q: "any where true | tail 9", opts: { size: 9, tiebreakerField: "rank" }, mode: "tail" },
+  { q: "network where process.pid > 105 | tail 4", opts: { size: 10 }, mode: "tail" },
+  { q: 'file where process.name != "svchost.exe" | tail 1000', opts: { size: 1000 }, mode: "tail" },
+  { q: 'process where process.name == "nothing.exe" | tail 2', opts: {}, mode: "tail" },
+  // Not cut: a text timestamp field is parsed by the engine; size 0 (the total alone); a text tiebreaker is ranked by the engine; a sequence needs every stage event; two pipes.
   { q: "process where true", opts: { size: 8, timestampField: "time" }, mode: "events" },
+  { q: "process where true | tail 3", opts: { size: 8, timestampField: "time" }, mode: "events" },
   { q: "any where true", opts: { size: 5, tiebreakerField: "process.name" }, mode: "events" },
+  { q: "any where true | tail 5", opts: { tiebreakerField: "process.name" }, mode: "events" },
   { q: "sequence by process.pid [process where true] [network where true]", opts: {}, mode: "events" },
-  { q: "process where true | tail 3", opts: {}, mode: "events" },
+  { q: "sequence by process.pid [process where true] [network where true] | tail 2", opts: {}, mode: "events" },
+  { q: "process where true | head 20 | tail 3", opts: {}, mode: "events" },
   { q: 'process where process.name == "cmd.exe"', opts: { size: 0 }, mode: "events" },
+  { q: 'process where process.name == "cmd.exe" | tail 4', opts: { size: 0 }, mode: "events" },
 ];
 
 describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node and a two-shard cluster", () => {
@@ -105,7 +117,8 @@ describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node an
         const got = await runEqlRemote(t, q, opts, { onSql: (sql, _pred, m) => (modes.push(m), sqls.push(sql)) });
         expect({ name, got: comparable(got) }).toEqual({ name, got: comparable(want) });
         expect({ name, modes }).toEqual({ name, modes: [mode] });
-        if (mode === "head") expect(sqls[0]).toMatch(/ LIMIT \d+\)/);
+        if (mode === "head") expect(sqls[0]).toMatch(/ _seq LIMIT \d+\)/);
+        if (mode === "tail") expect(sqls[0]).toMatch(/ _seq DESC LIMIT \d+\)/);
       }
     }, 60_000);
   }
@@ -118,15 +131,24 @@ describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node an
     expect(r.hits.events?.length).toBe(100);
     const cmd = runEql(local, 'process where process.name == "cmd.exe"', { size: 1000 });
     expect(cmd.hits.events?.some((e) => "_source" in e && !("@timestamp" in e._source))).toBe(true);
+    // tail keeps the end: its events differ from head's, and size cuts it further.
+    const ids = (res: ReturnType<typeof runEql>) => (res.hits.events ?? []).map((e) => ("_id" in e ? e._id : ""));
+    const tail = runEql(local, "any where true | tail 7", { size: 5 });
+    expect(tail.hits.total.value).toBe(5);
+    expect(ids(tail)).toEqual(ids(runEql(local, "any where true | tail 5", { size: 100 })));
+    expect(ids(tail)).not.toEqual(ids(runEql(local, "any where true | head 5", { size: 100 })));
+    expect(ids(runEql(local, "any where true | tail 50", { size: 100, tiebreakerField: "rank" }))).not.toEqual(ids(runEql(local, "any where true | tail 50", { size: 100 })));
   });
 
-  it("FILETIME @timestamps (regsvr32 data, numbers near 1.3e17) cut the same way", async () => {
-    const q = 'process where process.name == "regsvr32.exe"';
-    const want = runEql(regsvr, q, { size: 3 });
-    for (const [name, t] of targets("regsvr")) {
-      const modes: RemoteMode[] = [];
-      const got = await runEqlRemote(t, q, { size: 3 }, { onSql: (_s, _p, m) => modes.push(m) });
-      expect({ name, got: comparable(got), modes }).toEqual({ name, got: comparable(want), modes: ["head"] });
+  it("FILETIME @timestamps (regsvr32 data, numbers near 1.3e17) cut the same way, from either end", async () => {
+    for (const [q, mode] of [['process where process.name == "regsvr32.exe"', "head"], ['process where process.name == "regsvr32.exe" | tail 2', "tail"]] as const) {
+      const want = runEql(regsvr, q, { size: 3 });
+      expect(want.hits.events?.length).toBeGreaterThan(0);
+      for (const [name, t] of targets("regsvr")) {
+        const modes: RemoteMode[] = [];
+        const got = await runEqlRemote(t, q, { size: 3 }, { onSql: (_s, _p, m) => modes.push(m) });
+        expect({ name, got: comparable(got), modes }).toEqual({ name, got: comparable(want), modes: [mode] });
+      }
     }
   }, 60_000);
 });

@@ -22,10 +22,15 @@ const QUERIES: Array<{ q: string; pushed: boolean }> = [
   { q: 'sourcetype="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational" EventCode=1 | stats count by host, Image', pushed: true },
   { q: "host=nosuchhost | stats count", pushed: true },
   { q: "host=nosuchhost | stats count by host", pushed: true },
-  // Not exact in SQL (term search, eval, values(), a later pipe): streamed and run locally.
+  // Later pipes run locally on the groups that came back.
+  { q: "sourcetype=stream:tcp | stats count by src_ip | sort - count | head 3", pushed: true },
+  { q: "sourcetype=pan:traffic | stats avg(bytes_in) as a, count by dest_port | where count > 20 | eval a=round(a) | sort - a", pushed: true },
+  { q: "index=botsv2 | stats dc(src_ip) as n by sourcetype | rename n as sources | fields sourcetype sources | head 5", pushed: true },
+  { q: "host=nosuchhost | stats count | eval empty=if(count == 0, \"yes\", \"no\")", pushed: true },
+  // Not exact in SQL (term search, eval, values(), fractions): streamed and run locally.
   { q: "index=botsv2 service3 | stats count by dest_port", pushed: false },
   { q: "sourcetype=stream:tcp | stats values(dest_ip) as d by src_ip", pushed: false },
-  { q: "sourcetype=stream:tcp | stats count by src_ip | sort - count | head 3", pushed: false },
+  { q: "sourcetype=bro:conn | stats sum(duration) by dest_port | sort - dest_port", pushed: false },
   { q: "sourcetype=pan:traffic | eval kb=bytes_in/1024 | stats avg(kb) by dest_port", pushed: false },
   // top and timechart have their own pushdowns (test/pipe-pushdown.test.ts); with an eval first they stream.
   { q: "sourcetype=stream:tcp | eval d=dest_ip | top limit=5 d", pushed: false },
@@ -66,5 +71,8 @@ describe.skipIf(!haveClickHouse)("SPL stats pushdown", () => {
   it("the grouped answers are not trivially empty", () => {
     const r = runSpl(local, QUERIES[4]!.q, {});
     expect(r.results.length).toBeGreaterThan(1);
+    const filtered = runSpl(local, "sourcetype=pan:traffic | stats avg(bytes_in) as a, count by dest_port | where count > 20 | eval a=round(a) | sort - a", {}).results;
+    expect(filtered.length).toBeGreaterThan(1);
+    expect(filtered.length).toBeLessThan(runSpl(local, "sourcetype=pan:traffic | stats count by dest_port", {}).results.length);
   });
 });
