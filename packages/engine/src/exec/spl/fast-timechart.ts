@@ -52,6 +52,15 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
     if (guess >= 0 && guess < nb && starts[guess] === start) return guess;
     return bucketIndex.get(start) ?? -1;
   };
+  // In UTC, buckets shorter than a day are `span` apart from the first start: the bucket of t is
+  // the floor of (t - s0) / span, checked against the starts (bucketStart's modulo on doubles per
+  // bucket change was the costliest line of a one-minute timechart).
+  const regular = (tz === "UTC" || tz === "Etc/UTC") && span < 86_400_000 && starts.every((x, i) => x === s0 + i * span);
+  const regularIndex = (t: number): number => {
+    const g = Math.floor((t - s0) / span);
+    if (g >= 0 && g < nb && starts[g]! <= t && (g + 1 === nb || t < starts[g + 1]!)) return g;
+    return indexOf(bucketStart(t, span, tz));
+  };
   const by = pipe.by;
   // Per dictionary: counts[bucket * dictSize + id]; events without the field count in `noField` (NULL).
   const perDict = new Map<Dict, { size: number; counts: Float64Array }>();
@@ -83,7 +92,7 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
       const t = time[r]!;
       if (Number.isNaN(t)) continue;
       if (!(t >= curStart && t < curEnd)) {
-        b = indexOf(bucketStart(t, span, tz));
+        b = regular ? regularIndex(t) : indexOf(bucketStart(t, span, tz));
         curStart = b >= 0 ? starts[b]! : t;
         curEnd = b >= 0 ? (starts[b + 1] ?? hi + 1) : t;
       }
