@@ -345,7 +345,7 @@ function numericSelect(seg: Segment, expr: Expr, lo: number, hi: number, keep: U
  * (no field, or only fields the segment lacks), else null. Mirrors `leafMask`'s constant cases and
  * folds them through AND/OR/NOT.
  */
-function constantTruth(ctx: FilterContext, seg: Segment, expr: Expr): number | null {
+export function constantTruth(ctx: FilterContext, seg: Segment, expr: Expr): number | null {
   switch (expr.kind) {
     case "and":
     case "or": {

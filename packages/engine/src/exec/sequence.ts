@@ -21,7 +21,7 @@ import type { Expr, SequenceStage, Source } from "../lang/plan.ts";
 import type { Segment } from "../store/types.ts";
 import { BATCH_ROWS, checkCancelled } from "./cancel.ts";
 import { mergeSelections, type EventList } from "./event-list.ts";
-import { FilterContext, TRUE, dictLeafTable, evalMask, timeBounds } from "./filter.ts";
+import { FilterContext, TRUE, constantTruth, dictLeafTable, evalMask, timeBounds } from "./filter.ts";
 import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
 import { ExecError, timestampFilter, type RunState } from "./run.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
@@ -53,6 +53,15 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
   for (const seg of state.ds.segments) {
     checkCancelled(state.ctx.cancel);
     const [lo, hi] = timeBounds(seg, state.plan.timeRange);
+    // A stage query that is the same for every row of the segment (a field it lacks, as network
+    // segments lack EventCode) sets its bit everywhere or nowhere, without a mask; a segment
+    // where no stage can match is skipped (most segments, now that each event kind has its own).
+    const constant = preds.map((p) => constantTruth(fctx, seg, p));
+    if (hi <= lo || constant.every((c) => c !== null && c !== T)) {
+      perSeg.push(null);
+      segBits.push(new Uint32Array(0));
+      continue;
+    }
     const bits = new Uint32Array(seg.rowCount);
     // Stage queries that test one dictionary field (typically the event category) fold into one
     // table of bit masks per field: a single pass sets all their bits.
@@ -60,6 +69,11 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     preds.forEach((p, i) => {
       checkCancelled(state.ctx.cancel);
       const bit = 2 ** i;
+      const c = constant[i];
+      if (c !== null) {
+        if (c === T) for (let r = lo; r < hi; r++) bits[r]! |= bit;
+        return;
+      }
       const leaf = dictLeafTable(fctx, seg, p);
       if (leaf) {
         let f = byField.get(leaf.field);
