@@ -135,9 +135,16 @@ class ValueIndex {
     switch (col.kind) {
       case "num": {
         const values = col.values;
+        // The small-integer table read in the loop (reloaded after a miss, which may grow it).
+        let small = this.small;
         for (let i = 0; i < n; i++) {
           const v = values[rows[i]!]!;
-          out[i] = v === v ? this.ofNumber(v) : -1;
+          const c = v >= 0 && v < small.length && (v | 0) === v ? small[v]! : 0;
+          if (c !== 0) out[i] = c - 1;
+          else {
+            out[i] = v === v ? this.ofNumber(v) : -1;
+            small = this.small;
+          }
         }
         return;
       }
@@ -171,7 +178,11 @@ class ValueIndex {
     const byDict = new Map<Dict, number[]>();
     const loose: number[] = [];
     for (let i = 0; i < n; i++) {
-      const x = numberOf(this.values[i]!) ?? Number.NaN;
+      const value = this.values[i]!;
+      const d = this.srcDict[i];
+      // A dictionary's texts are parsed once and cached (Dict.numbers); numberOf also trims, so
+      // the cache stands in only for texts without spaces at either end.
+      const x = typeof value === "string" && d && value.trim() === value ? d.numbers()[this.srcId[i]!]! : (numberOf(value) ?? Number.NaN);
       num[i] = x;
       if (x === x) numeric.push(i);
       else {
