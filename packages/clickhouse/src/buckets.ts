@@ -13,7 +13,7 @@
  * per run of equally long buckets, so a UTC or fixed-offset range is one piece, a DST zone adds
  * two a year, months one per change of month length.
  */
-import { MAX_BUCKETS, bucketStart } from "@quarry/engine";
+import { MAX_BUCKETS, bucketStart, bucketStarts } from "@quarry/engine";
 
 const DAY = 86_400_000;
 const QUARTER_HOUR = 900_000;
@@ -33,13 +33,8 @@ export interface TimeBuckets {
 
 /** The engine's buckets over [lo, hi] (ms, lo ≥ 0) for `span` in `tz`; null when no exact SQL form was found. */
 export function timeBuckets(lo: number, hi: number, span: number, tz: string): TimeBuckets | null {
-  const starts: number[] = [];
-  // The same walk as the engine's timechart.
-  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < MAX_BUCKETS; n++) {
-    starts.push(b);
-    const next = bucketStart(b + span + (span >= DAY ? 7_200_000 : 0), span, tz);
-    b = next > b ? next : b + span;
-  }
+  // The engine's own walk over the buckets.
+  const starts = bucketStarts(lo, hi, span, tz, MAX_BUCKETS);
   const index = new Map<number, number>();
   starts.forEach((s, i) => index.set(s, i));
   const g = span >= DAY ? QUARTER_HOUR : gcd(span, MINUTE);

@@ -66,7 +66,7 @@ export { ViewsService, viewsOf } from "./views/service.ts";
 export type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest, TimeBounds, ViewsHost } from "./views/service.ts";
 export { removeLookup } from "./api/spl.ts";
 /** Timechart bucketing and Splunk value order, for backends that aggregate elsewhere (ClickHouse) and must bucket and order exactly as the engine. */
-export { bucketStart } from "./lang/spl/time.ts";
+export { bucketStart, bucketStarts } from "./lang/spl/time.ts";
 export { autoSpanMs, checkBucketCount, MAX_BUCKETS } from "./exec/spl/pipes/chart.ts";
 export { compareScalarsSpl } from "./exec/spl/values.ts";
 export { compareSeriesNames, limitSeries } from "./exec/spl/series.ts";

@@ -222,12 +222,40 @@ export function bucketStart(ms: number, spanMs: number, tz: string): number {
   return local - (((local % spanMs) + spanMs) % spanMs) - off;
 }
 
+/** Calendar months in a bucket of `spanMs` (30-day units, as `1mon`, `1q`, `1y` become), or 0 below 28 days. */
+function spanMonths(spanMs: number): number {
+  const days = Math.round(spanMs / 86_400_000);
+  return days >= 28 ? Math.max(1, Math.round(days / 30)) : 0;
+}
+
+/**
+ * The start of the bucket after the one starting at `start`. Month buckets step by calendar
+ * months (30 days from the 1st of a 31-day month is still in that month, and a day more would skip
+ * February); day buckets step over DST changes (hence the 2 h of slack); the rest by the span.
+ */
+export function nextBucketStart(start: number, spanMs: number, tz: string): number {
+  const months = spanMonths(spanMs);
+  if (months > 0) {
+    const w = wallTime(start, tz);
+    return fromWall(w.year, w.month + months, 1, 0, 0, 0, 0, tz);
+  }
+  const next = bucketStart(start + spanMs + (spanMs >= 86_400_000 ? 7_200_000 : 0), spanMs, tz);
+  return next > start ? next : start + spanMs;
+}
+
+/** Every bucket start from the bucket of `lo` through the one holding `hi`, at most `max` of them. */
+export function bucketStarts(lo: number, hi: number, spanMs: number, tz: string, max: number): number[] {
+  const starts: number[] = [];
+  for (let b = bucketStart(lo, spanMs, tz); b <= hi && starts.length < max; b = nextBucketStart(b, spanMs, tz)) starts.push(b);
+  return starts;
+}
+
 function dayBucket(ms: number, spanMs: number, tz: string): number {
   {
     const days = Math.round(spanMs / 86_400_000);
-    if (days >= 28) {
+    const months = spanMonths(spanMs);
+    if (months > 0) {
       const w = wallTime(ms, tz);
-      const months = Math.max(1, Math.round(days / 30));
       const idx = w.year * 12 + (w.month - 1);
       const start = idx - (idx % months);
       return fromWall(Math.floor(start / 12), (start % 12) + 1, 1, 0, 0, 0, 0, tz);

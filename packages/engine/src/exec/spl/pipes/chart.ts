@@ -1,5 +1,5 @@
 import type { Aggregation, Pipe } from "../../../lang/plan.ts";
-import { bucketStart } from "../../../lang/spl/time.ts";
+import { bucketStart, bucketStarts } from "../../../lang/spl/time.ts";
 import type { Scalar } from "../../../store/types.ts";
 import type { Value } from "../../functions/registry.ts";
 import { aggInput, computeAgg, emptyCell } from "../aggregate.ts";
@@ -129,14 +129,9 @@ export function runTimechart(table: Table, p: Timechart, range: { earliest: numb
   if (range?.latest != null && Number.isFinite(hi)) hi = Math.max(hi, range.latest - 1);
   if (!Number.isFinite(lo)) return { rows: [], fields: ["_time"] };
   const span = p.spanMs ?? autoSpanMs((range?.latest ?? hi) - (range?.earliest ?? lo));
-  const keys: string[] = [];
   // Continuous buckets from the first to the last, as Splunk draws them.
   checkBucketCount(lo, hi, span);
-  for (let b = bucketStart(lo, span, tz), n = 0; b <= hi && n < MAX_BUCKETS; n++) {
-    keys.push(String(b));
-    const next = bucketStart(b + span + (span >= 86_400_000 ? 3_600_000 * 2 : 0), span, tz);
-    b = next > b ? next : b + span;
-  }
+  const keys = bucketStarts(lo, hi, span, tz, MAX_BUCKETS).map(String);
   return pivot(
     table,
     (row) => {
