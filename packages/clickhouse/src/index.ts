@@ -21,3 +21,5 @@ export { pivotRemote } from "./views-pivot.ts";
 export { processTreeRemote } from "./views-tree.ts";
 export { ViewRequestError } from "./views-scope.ts";
 export type { ViewRunOptions } from "./views-scope.ts";
+export { startClickHouseServer, freePort, haveClickHouse } from "./server.ts";
+export type { ClickHouseServer, ServerOptions } from "./server.ts";
