@@ -58,6 +58,7 @@ export type { EntityKind, EntityRef, PivotCounts, PivotEvent, PivotOptions, Pivo
 export * from "./lookups/index.ts";
 export { runSpl, splExportJson, splExportCsv, splExportTable, registerLookup, lookupNames, parseSpl, SPL_COMMANDS, splCommand, SPL_FUNCTIONS, SplExecError } from "./api/spl.ts";
 export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCommand, ExportRow } from "./api/spl.ts";
+export type { TableColumns } from "./exec/stream.ts";
 export { parseSplPipeline, appendSplFilter, printSplPipeline, splWithFilter } from "./api/spl.ts";
 export type { SplPipelineNode, SplStageNode, SplFilterNode } from "./api/spl.ts";
 export { applyMapping, parseMapping } from "./exec/mapping.ts";

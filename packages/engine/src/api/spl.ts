@@ -16,6 +16,7 @@ import { toAlignedTable, toCsv, toExportRows, type ExportRow } from "../exec/spl
 import { runSplPlan } from "../exec/spl/run.ts";
 import "../exec/spl/register.ts";
 import { fieldsOf } from "../exec/spl/table.ts";
+import type { TableColumns } from "../exec/spl/columns.ts";
 
 export { registerLookup, removeLookup, lookupNames } from "../exec/spl/lookups.ts";
 export { parseSpl } from "../lang/spl/parse.ts";
@@ -48,6 +49,11 @@ export interface SplResult {
   fields: string[];
   /** Result rows with typed values (`_time` in epoch seconds, multivalues as arrays). */
   results: Array<Record<string, Value>>;
+  /**
+   * The same result as columns, parallel to `fields`, when the executor produced columns (the
+   * timechart fast path): then `results` is built from them on first read.
+   */
+  columns?: TableColumns;
   /** The plan the query compiled to. */
   plan: QueryPlan;
   /** Events the search selected (null when the query starts with a generating command). */
@@ -68,15 +74,22 @@ export function runSpl(ds: Dataset, query: string, opts: SplOptions = {}): SplRe
   const picker = pickerRange(opts, nowMs, tz);
   if (picker) plan.timeRange = intersect(plan.timeRange, picker);
   const run = runSplPlan(ds, plan, { tz, nowMs, ...(opts.noFastPath ? { noFastPath: true } : {}), ...(opts.cancel ? { cancel: opts.cancel } : {}) });
-  return {
-    fields: fieldsOf(run.table),
-    results: run.table.rows,
+  const table = run.table;
+  const out = {
+    fields: fieldsOf(table),
     plan,
     scanned: run.scanned,
     fastPath: run.fastPath,
     elapsedMs: performance.now() - started,
     tz,
-  };
+  } as SplResult;
+  if (!table.columns) out.results = table.rows;
+  else {
+    out.columns = table.columns;
+    // Rows only when read (an own, enumerable property, so spreads and JSON still carry them).
+    Object.defineProperty(out, "results", { enumerable: true, configurable: true, get: () => table.rows, set: (v: SplResult["results"]) => Object.defineProperty(out, "results", { value: v, enumerable: true, writable: true, configurable: true }) });
+  }
+  return out;
 }
 
 function pickerRange(opts: SplOptions, nowMs: number, tz: string): TimeRange | null {

@@ -27,4 +27,14 @@ export type Stream =
   /** `annotations[i]`, when present, adds computed fields to event i (Endgame `unique_count`'s count and percent). */
   | { kind: "events"; events: EventList; annotations?: Row[] }
   | { kind: "sequences"; sequences: SequenceHit[] }
-  | { kind: "table"; fields: string[]; rows: Row[] };
+  | { kind: "table"; fields: string[]; rows: Row[]; columns?: TableColumns };
+
+/**
+ * Table rows as columns, parallel to the field list: a Float64Array for counts or times, an array
+ * of values otherwise; a null cell means the row lacks that key. Executors that produce whole
+ * columns (the SPL timechart) hand them on so rows are built only when read (see exec/spl/columns.ts).
+ */
+export interface TableColumns {
+  length: number;
+  data: Array<Float64Array | Value[]>;
+}

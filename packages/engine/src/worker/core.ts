@@ -8,6 +8,7 @@ import type { CancelToken } from "../exec/cancel.ts";
 import type { DatasetStatus, EventDetail, EventPage, EventRow, LoadedFile, QueryInfo, QueryRequest, SequencePage, TablePage, ViewRef } from "./protocol.ts";
 import { runQuery, UI_SIZE, type QueryRun } from "./query.ts";
 import { exportEvents, exportTable, type ExportText } from "./export.ts";
+import { rowsOf } from "../exec/spl/columns.ts";
 
 /** Characters of `_raw` sent per events-table row; the full text comes with `event`. */
 const RAW_PREVIEW = 2000;
@@ -165,7 +166,7 @@ export class EngineCore {
         total = stream.sequences.length;
         break;
       case "table":
-        total = stream.rows.length;
+        total = stream.columns ? stream.columns.length : stream.rows.length;
         fields = stream.fields;
         break;
     }
@@ -191,6 +192,11 @@ export class EngineCore {
   table(handle: number, offset: number, limit: number): TablePage {
     const { stream } = this.result(handle).run;
     if (stream.kind !== "table") throw new Error(`result ${handle} holds ${stream.kind}, not a table`);
+    if (stream.columns) {
+      // Columns (a timechart): only the page's rows are built.
+      const [start, end] = pageBounds(stream.columns.length, offset, limit);
+      return { total: stream.columns.length, offset: start, fields: stream.fields, rows: rowsOf(stream.fields, stream.columns, start, end) };
+    }
     const [start, end] = pageBounds(stream.rows.length, offset, limit);
     return { total: stream.rows.length, offset: start, fields: stream.fields, rows: stream.rows.slice(start, end) };
   }

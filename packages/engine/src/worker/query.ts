@@ -43,7 +43,13 @@ export function runQuery(ds: Dataset, req: QueryRequest, cancel: CancelToken): Q
 function runSpl(ds: Dataset, plan: QueryPlan, tz: string): Stream {
   if (plan.source.kind === "events" && plan.pipes.length === 0) return { kind: "events", events: selectSplEvents(ds, plan.source.where, plan.timeRange) };
   const run = runSplPlan(ds, plan, { tz, nowMs: Date.now() });
-  return { kind: "table", fields: fieldsOf(run.table), rows: run.table.rows };
+  const table = run.table;
+  if (!table.columns) return { kind: "table", fields: fieldsOf(table), rows: table.rows };
+  // A columnar result (timechart) stays columns here: pages are built from them (core.table),
+  // the whole row list only if something reads `rows` (an export).
+  const stream = { kind: "table", fields: fieldsOf(table), columns: table.columns } as Extract<Stream, { kind: "table" }>;
+  Object.defineProperty(stream, "rows", { enumerable: true, get: () => table.rows });
+  return stream;
 }
 
 /** Intersects the plan's own time range with the UI's. */

@@ -71,6 +71,9 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
           if (fast) {
             scanned = pickedCount(picks);
             table = runPipes(ds, fast, pipes.slice(1), plan, opts.cancel);
+            // Columns describe the fast path's own result only: a later pipe may have changed
+            // its rows or fields in place, so its table is handed on as rows (the spread builds them).
+            if (pipes.length > 1 && table.columns) table = { ...table };
             return { table, scanned, fastPath: true };
           }
         }

@@ -1,4 +1,5 @@
 import type { Value } from "../functions/registry.ts";
+import type { TableColumns } from "./columns.ts";
 
 /** A result row: field name → value; `_time` is epoch seconds, `_raw` the event text. */
 export type Row = Record<string, Value>;
@@ -12,6 +13,8 @@ export interface Table {
   fields: string[] | null;
   /** Set after `tstats prestats=t`: rows are pre-counted groups and `count` sums this field. */
   weightField?: string;
+  /** The rows as columns, when an executor made columns (see columns.ts): `rows` is then built on first read. */
+  columns?: TableColumns;
 }
 
 /** The ordered field list of a table (events: `_time`, `_raw`, then the rest alphabetically). */
