@@ -3,7 +3,7 @@
  * (EQL plans for filters and sequences, SPL for stats and timechart, the Sankey view). No Node APIs:
  * this module is also bundled into the Chromium Web Worker.
  */
-import { Dataset, IngestJob, executePlan, fieldSankey, lowerEql, parseEql, runSpl, type Segment } from "@quarry/engine";
+import { Dataset, IngestJob, executePlan, fieldSankey, lowerEql, parseEql, runSpl, type Segment, type TableColumns } from "@quarry/engine";
 import { countAnswer, groupedAnswer, answerOf, type Answer } from "./answer.ts";
 
 /** Identifier of a query operation (shared with the peers' definitions). */
@@ -57,6 +57,8 @@ const SPL_OPTS = { tz: "UTC", nowMs: Date.UTC(2017, 8, 1) };
 export type QuarryRaw =
   | { kind: "count"; n: number }
   | { kind: "rows"; fields: string[]; rows: Array<Record<string, unknown>> }
+  /** A columnar SPL result (the timechart), as the worker keeps it and DuckDB returns Arrow: rows are not built. */
+  | { kind: "columns"; fields: string[]; columns: TableColumns }
   | { kind: "sankey"; events: number; flows: number };
 
 /** Runs one operation on Quarry: the timed part. */
@@ -71,7 +73,7 @@ export function quarryRun(ds: Dataset, op: OpId): QuarryRaw {
     case "stats2":
     case "timechart": {
       const r = runSpl(ds, SPL[op], SPL_OPTS);
-      return { kind: "rows", fields: r.fields, rows: r.results };
+      return r.columns ? { kind: "columns", fields: r.fields, columns: r.columns } : { kind: "rows", fields: r.fields, rows: r.results };
     }
     case "sankey": {
       const s = fieldSankey(ds, {}, "ParentProcessId", "ProcessId", { maxFlows: 40 });
@@ -89,6 +91,15 @@ export function quarryAnswer(op: OpId, raw: QuarryRaw): Answer {
       return countAnswer(raw.n);
     case "sankey":
       return answerOf([[raw.events, raw.flows]], `${raw.flows} flows, ${raw.events} events`);
+    case "columns": {
+      const { length, data } = raw.columns;
+      const cells: unknown[][] = [];
+      if (op === "timechart") {
+        // Non-zero cells only, as for rows below.
+        for (let i = 0; i < length; i++) for (let j = 1; j < raw.fields.length; j++) if (Number(data[j]![i]) > 0) cells.push([data[0]![i], raw.fields[j], data[j]![i]]);
+      } else for (let i = 0; i < length; i++) cells.push(raw.fields.map((_, j) => data[j]![i]));
+      return groupedAnswer(cells);
+    }
     case "rows": {
       if (op !== "timechart") return groupedAnswer(raw.rows.map((row) => [...raw.fields.map((f) => row[f])]));
       // Non-zero cells only: SQL's GROUP BY has no rows for empty buckets.
