@@ -63,7 +63,8 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
     return indexOf(bucketStart(t, span, tz));
   };
   const by = pipe.by;
-  // Per dictionary: counts[bucket * dictSize + id]; events without the field count in `noField` (NULL).
+  // Per dictionary: counts[id * buckets + bucket], so each value's series is one contiguous run
+  // (handed on as the result column without a copy); events without the field count in `noField` (NULL).
   const perDict = new Map<Dict, { size: number; counts: Float64Array }>();
   const noField = new Float64Array(nb);
   const numCounts = new Map<number, Float64Array>();
@@ -78,7 +79,7 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
       if (!cell || cell.size < col.dict.size) {
         const size = col.dict.size;
         const counts = new Float64Array(nb * size);
-        if (cell) for (let b = 0; b < nb; b++) counts.set(cell.counts.subarray(b * cell.size, (b + 1) * cell.size), b * size);
+        if (cell) counts.set(cell.counts);
         cell = { size, counts };
         perDict.set(col.dict, cell);
       }
@@ -107,12 +108,12 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
       if (col.kind === "str") {
         const id = col.ids[r]!;
         if (id === 0) noField[b]!++;
-        else cell!.counts[b * cell!.size + id]!++;
+        else cell!.counts[id * nb + b]!++;
       } else if (col.kind === "multi") {
         const a = col.offsets[r]!;
         const e = col.offsets[r + 1]!;
         if (a === e) noField[b]!++;
-        for (let j = a; j < e; j++) cell!.counts[b * cell!.size + col.ids[j]!]!++;
+        for (let j = a; j < e; j++) cell!.counts[col.ids[j]! * nb + b]!++;
       } else {
         const v = col.values[r]!;
         if (Number.isNaN(v)) {
@@ -127,28 +128,63 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   }
   const name = pipe.aggregations[0]!.as;
   // The result is columns: `_time` in seconds, then one count column per series (see columns.ts).
-  const time = Float64Array.from(starts, (s) => s / 1000);
+  const time = new Float64Array(nb);
+  for (let b = 0; b < nb; b++) time[b] = starts[b]! / 1000;
   if (by === null) return columnarTable(["_time", name], [time, totals], nb);
   // Series: text value → per-bucket counts.
   const series = new Map<string, { value: Scalar; counts: Float64Array; total: number }>();
-  const add = (key: string, value: Scalar, b: number, n: number) => {
+  type Series = { value: Scalar; counts: Float64Array; total: number };
+  const seriesOf = (key: string, value: Scalar): Series => {
     let sr = series.get(key);
     if (!sr) series.set(key, (sr = { value, counts: new Float64Array(nb), total: 0 }));
+    return sr;
+  };
+  const add = (key: string, value: Scalar, b: number, n: number) => {
+    const sr = seriesOf(key, value);
     sr.counts[b]! += n;
     sr.total += n;
   };
   for (const [dict, c] of perDict) {
-    for (let b = 0; b < nb; b++) {
-      const base = b * c.size;
-      for (let id = 1; id < c.size; id++) {
-        const n = c.counts[base + id]!;
-        if (n > 0) add(dict.values[id]!, dict.values[id]!, b, n);
+    // Series are made in the order a walk bucket by bucket (ids ascending within one) meets
+    // them, as the general executor's order of first appearance: by first bucket, then id.
+    const found: Array<{ first: number; id: number; total: number }> = [];
+    for (let id = 1; id < c.size; id++) {
+      const base = id * nb;
+      let first = -1;
+      let total = 0;
+      for (let b = 0; b < nb; b++) {
+        const n = c.counts[base + b]!;
+        if (n === 0) continue;
+        if (first < 0) first = b;
+        total += n;
+      }
+      if (first >= 0) found.push({ first, id, total });
+    }
+    found.sort((x, y) => x.first - y.first || x.id - y.id);
+    for (const { id, total } of found) {
+      const text = dict.values[id]!;
+      const run = c.counts.subarray(id * nb, id * nb + nb);
+      const sr = series.get(text);
+      if (!sr) series.set(text, { value: text, counts: run, total });
+      else {
+        // The same text from another dictionary (an alias to another stored field).
+        for (let b = 0; b < nb; b++) sr.counts[b]! += run[b]!;
+        sr.total += total;
       }
     }
   }
   for (const [v, c] of numCounts) for (let b = 0; b < nb; b++) if (c[b]! > 0) add(String(v), v, b, c[b]!);
   const useNull = pipe.useNull ?? true;
-  if (useNull) for (let b = 0; b < nb; b++) if (noField[b]! > 0) add("NULL", "NULL", b, noField[b]!);
+  if (useNull) {
+    let nul: Series | null = null;
+    for (let b = 0; b < nb; b++) {
+      const n = noField[b]!;
+      if (n <= 0) continue;
+      nul ??= seriesOf("NULL", "NULL");
+      nul.counts[b]! += n;
+      nul.total += n;
+    }
+  }
   const { keys, other, hasOther } = limitSeries(series, pipe.limit, nb);
   const withOther = hasOther && pipe.useOther;
   const fields = ["_time", ...keys, ...(withOther ? ["OTHER"] : [])];
