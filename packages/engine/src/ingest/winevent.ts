@@ -1,26 +1,52 @@
-import type { FieldValue, FlatFields } from "../store/types.ts";
-import { parseIsoLike } from "./timestamp.ts";
+import type { FlatFields } from "../store/types.ts";
+import { canonicalName } from "./name-cache.ts";
 import type { ParsedEvent } from "./types.ts";
+import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, sectionOf } from "./winevent-fields.ts";
+import { type ShapeTrace, type TextCursor, ValueKind } from "./winevent-shapes.ts";
+import { decodeEntities } from "./xml-entities.ts";
+
+export { shortHost } from "./winevent-fields.ts";
+export type { TextCursor } from "./winevent-shapes.ts";
 
 /**
  * Windows event XML (`<Event><System>…</System><EventData>…</EventData></Event>`) → one event,
  * with the field convention shared by the XmlWinEventLog and EVTX parsers (see DESIGN/brief):
  * System children by name, `<Data Name='X'>` → `X`, unnamed Data → multi-value `Data`, UserData
- * leaves by element name. A small hand-written tokenizer: no DOM (the engine runs in Node too),
- * one pass with indexOf, entities decoded only where an `&` occurs.
+ * leaves by element name (winevent-fields.ts). A small hand-written tokenizer: no DOM (the engine
+ * runs in Node too), one pass with indexOf, entities decoded only where an `&` occurs.
  */
-
-/** Where a leaf element sits, which decides the field it becomes. */
-const enum Section {
-  None,
-  System,
-  EventData,
-  UserData,
-  Other,
-}
 
 /** Parses one Windows event XML document; throws an Error saying what and where on malformed XML. */
 export function winEventFromXml(xml: string): ParsedEvent {
+  return readWinEvent(xml, 0, null, null)!;
+}
+
+/**
+ * Reads the event whose `<Event` start tag is at `start` straight out of a larger text (a chunk
+ * of an XmlWinEventLog file), stopping at the root's end tag; `eventEnd` says where that is. The
+ * caller has not looked for the event's end: this is only a fast path, and it returns null
+ * (never throws) whenever the answer could differ from cutting the text at the first `</Event>`
+ * and parsing that slice with `winEventFromXml` — a nested `<Event>` element, a `<` inside a tag,
+ * a comment, CDATA, declaration or processing instruction (each may hide an `<Event` or
+ * `</Event>`), a self-closed root, malformed XML, or no end within the text. Then the caller takes
+ * the exact path. With a `trace`, the values read are recorded there (see winevent-shapes.ts).
+ */
+export function winEventInText(text: string, start: number, at: TextCursor, trace: ShapeTrace | null = null): ParsedEvent | null {
+  try {
+    return readWinEvent(text, start, at, trace);
+  } catch {
+    return null;
+  }
+}
+
+
+/**
+ * The tokenizer: a document (`embedded` false: `src` is the whole event, trailing text checked,
+ * errors thrown with offsets into it) or an event inside a larger text (see `winEventInText`;
+ * returns null instead of guessing).
+ */
+function readWinEvent(src: string, start: number, at: TextCursor | null, trace: ShapeTrace | null): ParsedEvent | null {
+  const embedded = at !== null;
   const fields: FlatFields = {};
   let unnamed: string[] | null = null;
   /** Open element names (qualified, as written), for matching end tags. */
@@ -33,61 +59,84 @@ export function winEventFromXml(xml: string): ParsedEvent {
   let leafDataName: string | null = null;
   let leafText = "";
   let leafOpen = false;
-  const n = xml.length;
-  let i = 0;
-  // Most events hold no entity at all: then every text and attribute value is a plain slice.
-  const entities = xml.indexOf("&") >= 0;
-  const text = (start: number, end: number): string => (entities ? decodeEntities(xml, start, end) : xml.slice(start, end));
+  let leafStart = 0;
+  const n = src.length;
+  let i = start;
+  // Most events hold no entity at all: every text and attribute value before the next `&` is a
+  // plain slice. `amp` is that position (-1: none left, -2: not searched yet).
+  let amp = at !== null ? at.amp : -2;
+  // The next `<` when already found while checking a start tag (-2: not known).
+  let pending = -2;
 
   while (i < n) {
-    const lt = xml.indexOf("<", i);
+    const lt = pending !== -2 ? pending : src.indexOf("<", i);
+    pending = -2;
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > i) {
-      if (leafOpen) leafText = leafText === "" ? text(i, textEnd) : leafText + text(i, textEnd);
-      else if (stack.length === 0 && !isBlankRange(xml, i, textEnd)) {
+      if (leafOpen) {
+        if (amp !== -1 && amp < i) amp = src.indexOf("&", i);
+        const piece = amp >= 0 && amp < textEnd ? decodeEntities(src, i, textEnd) : src.slice(i, textEnd);
+        leafText = leafText === "" ? piece : leafText + piece;
+      } else if (stack.length === 0 && !isBlankRange(src, i, textEnd)) {
         throw malformed(i, rootClosed ? "text after </Event>" : "text before <Event>");
       }
     }
     if (lt < 0) break;
-    const c = xml.charCodeAt(lt + 1);
+    const c = src.charCodeAt(lt + 1);
     if (c === 47 /* / */) {
-      const gt = xml.indexOf(">", lt + 2);
-      if (gt < 0) throw malformed(lt, "unterminated end tag");
       const open = stack.pop();
-      // The usual end tag is exactly `</name>`: compared in place, without slicing the name.
-      if (open === undefined || gt !== lt + 2 + open.length || !xml.startsWith(open, lt + 2)) {
-        const name = xml.slice(lt + 2, gt).trim();
+      // The usual end tag is exactly `</name>`: compared in place, without searching or slicing.
+      let gt = open === undefined ? -1 : lt + 2 + open.length;
+      if (gt < 0 || src.charCodeAt(gt) !== 62 || !src.startsWith(open!, lt + 2)) {
+        gt = src.indexOf(">", lt + 2);
+        if (gt < 0) throw malformed(lt, "unterminated end tag");
+        const name = src.slice(lt + 2, gt).trim();
         if (open === undefined) throw malformed(lt, `end tag </${name}> without a start tag`);
         if (open !== name) throw malformed(lt, `expected </${open}>, found </${name}>`);
       }
       if (leafOpen) {
-        addLeaf(section, stack.length + 1, leafName, leafDataName, leafText);
+        const action = leafAction(section, stack.length + 1, leafName, leafDataName);
+        const field = leafField(leafName, leafDataName);
+        unnamed = applyValue(fields, unnamed, action, field, "", leafText);
+        trace?.push(leafStart, lt, ValueKind.Text, action, field, "");
         leafOpen = false;
       }
       if (stack.length === 1) section = Section.None;
-      if (stack.length === 0) rootClosed = true;
+      if (stack.length === 0) {
+        rootClosed = true;
+        if (at !== null) {
+          // The exact path cuts at the first literal `</Event>`: the root must end with exactly that.
+          if (gt !== lt + 7) return null;
+          at.end = gt + 1;
+          at.amp = amp;
+          trace?.push(gt + 1, gt + 1, ValueKind.End, ValueAction.Ignore, "", "");
+          return finishWinEvent(src.slice(start, gt + 1), fields, unnamed);
+        }
+      }
       i = gt + 1;
       continue;
     }
     if (c === 33 /* ! */) {
-      if (xml.startsWith("<!--", lt)) {
-        const end = xml.indexOf("-->", lt + 4);
+      if (embedded) return null;
+      if (src.startsWith("<!--", lt)) {
+        const end = src.indexOf("-->", lt + 4);
         if (end < 0) throw malformed(lt, "unterminated comment");
         i = end + 3;
-      } else if (xml.startsWith("<![CDATA[", lt)) {
-        const end = xml.indexOf("]]>", lt + 9);
+      } else if (src.startsWith("<![CDATA[", lt)) {
+        const end = src.indexOf("]]>", lt + 9);
         if (end < 0) throw malformed(lt, "unterminated CDATA section");
-        if (leafOpen) leafText += xml.slice(lt + 9, end);
+        if (leafOpen) leafText += src.slice(lt + 9, end);
         i = end + 3;
       } else {
-        const end = xml.indexOf(">", lt + 2);
+        const end = src.indexOf(">", lt + 2);
         if (end < 0) throw malformed(lt, "unterminated declaration");
         i = end + 1;
       }
       continue;
     }
     if (c === 63 /* ? */) {
-      const end = xml.indexOf("?>", lt + 2);
+      if (embedded) return null;
+      const end = src.indexOf("?>", lt + 2);
       if (end < 0) throw malformed(lt, "unterminated processing instruction");
       i = end + 2;
       continue;
@@ -95,184 +144,103 @@ export function winEventFromXml(xml: string): ParsedEvent {
     // A start tag: name, attributes, then `>` or `/>`.
     if (rootClosed) throw malformed(lt, "a second element after </Event>");
     let p = lt + 1;
-    while (p < n && !isNameEnd(xml.charCodeAt(p))) p++;
-    const qname = xml.slice(lt + 1, p);
-    if (qname.length === 0) throw malformed(lt, "'<' not followed by a tag name");
-    const local = localName(qname);
+    let colon = -1;
+    for (; p < n; p++) {
+      const ch = src.charCodeAt(p);
+      if (isNameEnd(ch)) break;
+      if (ch === 58 /* : */ && colon < 0) colon = p;
+    }
+    if (p === lt + 1) throw malformed(lt, "'<' not followed by a tag name");
+    const qname = canonicalName(src, lt + 1, p);
+    const local = colon < 0 ? qname : canonicalName(src, colon + 1, p);
     const depth = stack.length + 1;
     if (depth === 1) {
       if (local !== "Event") throw malformed(lt, `root element is <${qname}>, not <Event>`);
       sawRoot = true;
-    } else if (depth === 2) {
-      section =
-        local === "System"
-          ? Section.System
-          : local === "EventData"
-            ? Section.EventData
-            : local === "UserData"
-              ? Section.UserData
-              : Section.Other;
+    } else {
+      // An `<Event` inside an event is where the exact path reports a truncated event.
+      if (embedded && qname === "Event") return null;
+      if (depth === 2) section = sectionOf(local);
     }
     // A child element turns its parent from a leaf candidate into a container.
     leafOpen = false;
     let dataName: string | null = null;
     let selfClose = false;
     for (;;) {
-      while (p < n && isSpace(xml.charCodeAt(p))) p++;
+      while (p < n && isSpace(src.charCodeAt(p))) p++;
       if (p >= n) throw malformed(lt, `unterminated start tag <${qname}`);
-      const ch = xml.charCodeAt(p);
+      const ch = src.charCodeAt(p);
       if (ch === 62 /* > */) {
         p++;
         break;
       }
-      if (ch === 47 /* / */ && xml.charCodeAt(p + 1) === 62) {
+      if (ch === 47 /* / */ && src.charCodeAt(p + 1) === 62) {
         selfClose = true;
         p += 2;
         break;
       }
       const nameStart = p;
-      while (p < n && !isNameEnd(xml.charCodeAt(p)) && xml.charCodeAt(p) !== 61) p++;
-      const attr = xml.slice(nameStart, p);
-      if (attr.length === 0) throw malformed(p, `bad attribute in <${qname}>`);
-      while (p < n && isSpace(xml.charCodeAt(p))) p++;
-      if (xml.charCodeAt(p) !== 61 /* = */) throw malformed(p, `attribute ${attr} of <${qname}> has no value`);
+      while (p < n && !isNameEnd(src.charCodeAt(p)) && src.charCodeAt(p) !== 61) p++;
+      if (p === nameStart) throw malformed(p, `bad attribute in <${qname}>`);
+      const attr = canonicalName(src, nameStart, p);
+      while (p < n && isSpace(src.charCodeAt(p))) p++;
+      if (src.charCodeAt(p) !== 61 /* = */) throw malformed(p, `attribute ${attr} of <${qname}> has no value`);
       p++;
-      while (p < n && isSpace(xml.charCodeAt(p))) p++;
-      const quote = xml.charCodeAt(p);
+      while (p < n && isSpace(src.charCodeAt(p))) p++;
+      const quote = src.charCodeAt(p);
       if (quote !== 39 && quote !== 34) throw malformed(p, `attribute ${attr} of <${qname}> is not quoted`);
-      const close = xml.indexOf(quote === 39 ? "'" : '"', p + 1);
+      const close = src.indexOf(quote === 39 ? "'" : '"', p + 1);
       if (close < 0) throw malformed(p, `unterminated value of attribute ${attr}`);
-      const value = text(p + 1, close);
+      if (amp !== -1 && amp <= p) amp = src.indexOf("&", p + 1);
+      const entity = amp >= 0 && amp < close;
+      if (section === Section.System && depth === 3) {
+        applyValue(fields, null, ValueAction.SystemAttribute, attr, local, entity ? decodeEntities(src, p + 1, close) : src.slice(p + 1, close));
+        trace?.push(p + 1, close, ValueKind.Attribute, ValueAction.SystemAttribute, attr, local);
+      } else if (attr === "Name" && section === Section.EventData && depth === 3) {
+        // The Data Name is a field name: canonical, like the element names. A shape keeps it as
+        // part of the markup, since it decides the field.
+        dataName = entity ? decodeEntities(src, p + 1, close) : canonicalName(src, p + 1, close);
+      } else {
+        trace?.push(p + 1, close, ValueKind.Attribute, ValueAction.Ignore, "", "");
+      }
       p = close + 1;
-      if (section === Section.System && depth === 3) systemAttribute(fields, local, attr, value);
-      else if (attr === "Name" && section === Section.EventData && depth === 3) dataName = value;
     }
     if (selfClose) {
       // An empty element: in EventData/UserData it is a field with an empty value.
-      if (depth > 2) addLeaf(section, depth, local, dataName, "");
+      if (depth > 2) {
+        const action = leafAction(section, depth, local, dataName);
+        const field = leafField(local, dataName);
+        unnamed = applyValue(fields, unnamed, action, field, "", "");
+        trace?.push(p, p, ValueKind.Empty, action, field, "");
+      }
       if (depth === 2) section = Section.None;
-      if (depth === 1) rootClosed = true;
+      if (depth === 1) {
+        if (embedded) return null;
+        rootClosed = true;
+      }
     } else {
       stack.push(qname);
       leafOpen = depth > 2;
       leafName = local;
       leafDataName = dataName;
       leafText = "";
+      leafStart = p;
     }
+    // The next `<`: searched from just inside this tag, so a `<` within it (which could hide an
+    // `<Event`) is noticed at no extra cost.
+    let next = src.indexOf("<", lt + 1);
+    if (next >= 0 && next < p) {
+      if (embedded) return null;
+      next = src.indexOf("<", p);
+    }
+    pending = next;
     i = p;
   }
 
+  if (embedded) return null;
   if (!sawRoot) throw malformed(0, "no <Event> element");
   if (stack.length > 0) throw malformed(n, `<${stack[stack.length - 1]}> is not closed`);
-  if (unnamed) fields.Data = unnamed;
-
-  const channel = fields.Channel;
-  const computer = fields.Computer;
-  const sourcetype = typeof channel === "string" && channel ? "XmlWinEventLog:" + channel : "XmlWinEventLog";
-  // Sysmon's UtcTime (`YYYY-MM-DD HH:MM:SS.mmm`, UTC) stands in when TimeCreated is missing.
-  const systemTime = fields.SystemTime ?? fields.UtcTime;
-  const event: ParsedEvent = {
-    time: typeof systemTime === "string" ? parseIsoLike(systemTime) : NaN,
-    raw: xml,
-    fields,
-    sourcetype,
-    source: sourcetype,
-  };
-  if (typeof computer === "string" && computer) event.host = shortHost(computer);
-  return event;
-
-  function addLeaf(where: Section, depth: number, name: string, dataNameAttr: string | null, text: string): void {
-    switch (where) {
-      case Section.System:
-        if (depth === 3) systemText(fields, name, text);
-        return;
-      case Section.EventData:
-        if (depth !== 3) return;
-        if (name === "Data") {
-          if (dataNameAttr !== null && dataNameAttr !== "") setField(fields, dataNameAttr, text);
-          else (unnamed ??= []).push(text);
-        } else {
-          setField(fields, name, text);
-        }
-        return;
-      case Section.UserData:
-        if (depth >= 3) setField(fields, name, text);
-        return;
-      case Section.None:
-      case Section.Other:
-        return;
-    }
-  }
-}
-
-/** System children whose text is a field; EventID is also stored as EventCode (RecordNumber is an alias). */
-function systemText(fields: FlatFields, name: string, text: string): void {
-  switch (name) {
-    case "EventID":
-      fields.EventID = text;
-      fields.EventCode = text;
-      return;
-    case "EventRecordID":
-      // RecordNumber (Splunk's name) is an alias of this field, added by the Windows normalisers.
-      fields.EventRecordID = text;
-      return;
-    case "Version":
-    case "Level":
-    case "Task":
-    case "Opcode":
-    case "Keywords":
-    case "Channel":
-    case "Computer":
-      fields[name] = text;
-      return;
-    default:
-      return;
-  }
-}
-
-/** System children whose attributes are fields. */
-function systemAttribute(fields: FlatFields, element: string, attr: string, value: string): void {
-  switch (element) {
-    case "Provider":
-      if (attr === "Name") fields.Provider = value;
-      else if (attr === "Guid") fields.ProviderGuid = value;
-      return;
-    case "TimeCreated":
-      if (attr === "SystemTime") fields.SystemTime = value;
-      return;
-    case "Execution":
-      if (attr === "ProcessID" || attr === "ThreadID") fields[attr] = value;
-      return;
-    case "Security":
-      if (attr === "UserID") fields.UserID = value;
-      return;
-    case "Correlation":
-      if ((attr === "ActivityID" || attr === "RelatedActivityID") && value) fields[attr] = value;
-      return;
-    default:
-      return;
-  }
-}
-
-/** A repeated name becomes a multi-value field rather than overwriting the first value. */
-function setField(fields: FlatFields, name: string, value: string): void {
-  const prev: FieldValue | undefined = fields[name];
-  if (prev === undefined) fields[name] = value;
-  else if (Array.isArray(prev)) prev.push(value);
-  else fields[name] = [prev, value];
-}
-
-/** Splunk's `host` for a Windows event: the first label of the computer name (IPs kept whole). */
-export function shortHost(computer: string): string {
-  const dot = computer.indexOf(".");
-  if (dot <= 0) return computer;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(computer)) return computer;
-  return computer.slice(0, dot);
-}
-
-function localName(qname: string): string {
-  const colon = qname.indexOf(":");
-  return colon < 0 ? qname : qname.slice(colon + 1);
+  return finishWinEvent(src, fields, unnamed);
 }
 
 function isSpace(c: number): boolean {
@@ -290,35 +258,4 @@ function isBlankRange(s: string, start: number, end: number): boolean {
 
 function malformed(offset: number, what: string): Error {
   return new Error(`malformed XML at offset ${offset}: ${what}`);
-}
-
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-
-/** The text of s[start, end) with XML entities decoded; unknown entities are kept as written. */
-export function decodeEntities(s: string, start: number, end: number): string {
-  let amp = s.indexOf("&", start);
-  if (amp < 0 || amp >= end) return s.slice(start, end);
-  let out = "";
-  let from = start;
-  while (amp >= 0 && amp < end) {
-    const semi = s.indexOf(";", amp + 1);
-    if (semi < 0 || semi >= end || semi - amp > 12) {
-      amp = s.indexOf("&", amp + 1);
-      continue;
-    }
-    const ent = s.slice(amp + 1, semi);
-    let rep: string | undefined;
-    if (ent.charCodeAt(0) === 35 /* # */) {
-      const code = ent.charCodeAt(1) === 120 || ent.charCodeAt(1) === 88 ? parseInt(ent.slice(2), 16) : parseInt(ent.slice(1), 10);
-      if (Number.isInteger(code) && code >= 0 && code <= 0x10ffff) rep = String.fromCodePoint(code);
-    } else {
-      rep = NAMED[ent];
-    }
-    if (rep !== undefined) {
-      out += s.slice(from, amp) + rep;
-      from = semi + 1;
-    }
-    amp = s.indexOf("&", semi + 1);
-  }
-  return out + s.slice(from, end);
 }

@@ -1,6 +1,7 @@
 import { sampleOf } from "./lines.ts";
-import type { ParseSink, TextFormat, TextParser } from "./types.ts";
-import { winEventFromXml } from "./winevent.ts";
+import type { ParsedEvent, ParseSink, TextFormat, TextParser } from "./types.ts";
+import { ShapeTrace, WinEventShapes } from "./winevent-shapes.ts";
+import { type TextCursor, winEventFromXml, winEventInText } from "./winevent.ts";
 
 /**
  * Splunk `XmlWinEventLog`: Windows events rendered as XML, one or many per line. Data values may
@@ -21,9 +22,24 @@ export const xmlWinEventLogFormat: TextFormat = {
     return 0.3;
   },
   open(sink) {
-    return new XmlWinEventParser(sink);
+    return new XmlWinEventParser(sink, true);
   },
 };
+
+/** How the events of a parser were read (for tests: the fast paths must agree with the exact one). */
+export interface XmlReadCounts {
+  /** By a learned shape. */
+  shape: number;
+  /** By the tokenizer reading in place. */
+  inText: number;
+  /** By cutting at the first `</Event>` and parsing the slice (the exact path). */
+  exact: number;
+}
+
+/** An XmlWinEventLog parser; `fastPaths` false reads every event by the exact path. */
+export function openXmlWinEventParser(sink: ParseSink, fastPaths: boolean): TextParser & { readonly counts: XmlReadCounts } {
+  return new XmlWinEventParser(sink, fastPaths);
+}
 
 /** Longest text kept waiting for an `</Event>` before the event is given up as broken. */
 const MAX_EVENT_CHARS = 64 * 1024 * 1024;
@@ -35,8 +51,15 @@ class XmlWinEventParser implements TextParser {
   private countedTo = 0;
   private first = true;
   private jsonQuoted = false;
+  private readonly at: TextCursor = { end: 0, amp: -2 };
+  private readonly shapes = new WinEventShapes();
+  private readonly trace = new ShapeTrace();
+  readonly counts: XmlReadCounts = { shape: 0, inText: 0, exact: 0 };
 
-  constructor(private readonly sink: ParseSink) {}
+  constructor(
+    private readonly sink: ParseSink,
+    private readonly fastPaths: boolean,
+  ) {}
 
   write(chunk: string): void {
     this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
@@ -68,6 +91,11 @@ class XmlWinEventParser implements TextParser {
     let pos = 0;
     // The next event's start, found while checking the previous event (or -2: not searched yet).
     let ahead = -2;
+    // Events are first read straight out of the buffer, which finds their end on the way; only
+    // when that fast path declines (see winEventInText) is the end searched for. It is tried only
+    // where an `</Event>` follows, so a big event arriving over many chunks is not re-read each time.
+    const lastClose = this.jsonQuoted || !this.fastPaths ? -1 : buf.lastIndexOf("</Event>");
+    this.at.amp = -2;
     for (;;) {
       // -1 (no later start in this buffer) is final too: the buffer does not change in the loop.
       const s = ahead === -2 || (ahead >= 0 && ahead < pos) ? findEventStart(buf, pos) : ahead;
@@ -80,6 +108,14 @@ class XmlWinEventParser implements TextParser {
         break;
       }
       if (s > pos) this.gap(buf, pos, s);
+      if (s < lastClose) {
+        const event = this.readFast(buf, s);
+        if (event) {
+          this.deliver(buf, s, event);
+          pos = this.at.end;
+          continue;
+        }
+      }
       const e = buf.indexOf("</Event>", s);
       const next = findEventStart(buf, s + 6);
       ahead = next;
@@ -109,10 +145,44 @@ class XmlWinEventParser implements TextParser {
   }
 
   private emit(buf: string, start: number, end: number): void {
+    this.counts.exact++;
     let xml = buf.slice(start, end);
     if (this.jsonQuoted) xml = unquoteJson(xml);
     try {
       this.sink.event(winEventFromXml(xml));
+    } catch (err) {
+      this.report(buf, start, `malformed event: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The event at `start` by a learned shape, else by the tokenizer reading in place (whose
+   * shape is then learned); null when both decline and the exact path must decide.
+   */
+  private readFast(buf: string, start: number): ParsedEvent | null {
+    let event: ParsedEvent | null;
+    try {
+      event = this.shapes.read(buf, start, this.at);
+    } catch {
+      event = null;
+    }
+    if (event) {
+      this.counts.shape++;
+      return event;
+    }
+    this.trace.clear();
+    event = winEventInText(buf, start, this.at, this.trace);
+    if (event) {
+      this.counts.inText++;
+      this.shapes.learn(buf, start, this.trace);
+    }
+    return event;
+  }
+
+  /** Passes on an event read by the fast path, reporting a failure as `emit` would. */
+  private deliver(buf: string, start: number, event: ParsedEvent): void {
+    try {
+      this.sink.event(event);
     } catch (err) {
       this.report(buf, start, `malformed event: ${(err as Error).message}`);
     }

@@ -1,0 +1,183 @@
+import type { FieldValue, FlatFields } from "../store/types.ts";
+import { parseIsoLike } from "./timestamp.ts";
+import type { ParsedEvent } from "./types.ts";
+
+/**
+ * The field convention of Windows event XML, shared by the XML tokenizer, its learned event
+ * shapes and the EVTX reader: System children by name, `<Data Name='X'>` → `X`, unnamed Data →
+ * multi-value `Data`, UserData leaves by element name, a repeated name → multi-value.
+ */
+
+/** Where a leaf element sits, which decides the field it becomes. */
+export const enum Section {
+  None,
+  System,
+  EventData,
+  UserData,
+  Other,
+}
+
+/** What a text or attribute value of the event becomes. */
+export const enum ValueAction {
+  Ignore,
+  /** Text of a System child (`systemText`). */
+  SystemText,
+  /** Attribute of a System child (`systemAttribute`). */
+  SystemAttribute,
+  /** A field (`setField`). */
+  Field,
+  /** A field known not to be set yet (a plain store; see winevent-shapes.ts). */
+  NewField,
+  /** Text of a `<Data>` without a Name: one more value of `Data`. */
+  Unnamed,
+}
+
+/** The section a child of `<Event>` opens. */
+export function sectionOf(local: string): Section {
+  return local === "System"
+    ? Section.System
+    : local === "EventData"
+      ? Section.EventData
+      : local === "UserData"
+        ? Section.UserData
+        : Section.Other;
+}
+
+/** What the text of a leaf element (local name `name`, Data Name `dataName`) at `depth` becomes. */
+export function leafAction(section: Section, depth: number, name: string, dataName: string | null): ValueAction {
+  switch (section) {
+    case Section.System:
+      return depth === 3 ? ValueAction.SystemText : ValueAction.Ignore;
+    case Section.EventData:
+      if (depth !== 3) return ValueAction.Ignore;
+      if (name === "Data") return dataName !== null && dataName !== "" ? ValueAction.Field : ValueAction.Unnamed;
+      return ValueAction.Field;
+    case Section.UserData:
+      return depth >= 3 ? ValueAction.Field : ValueAction.Ignore;
+    case Section.None:
+    case Section.Other:
+      return ValueAction.Ignore;
+  }
+}
+
+/** The field name a leaf's `ValueAction.Field` (or SystemText) stores under. */
+export function leafField(name: string, dataName: string | null): string {
+  return name === "Data" && dataName !== null && dataName !== "" ? dataName : name;
+}
+
+/**
+ * Applies one value: `name` is the field (or System child) name, `element` the System child an
+ * attribute belongs to. Returns the (possibly new) list of unnamed Data values.
+ */
+export function applyValue(
+  fields: FlatFields,
+  unnamed: string[] | null,
+  action: ValueAction,
+  name: string,
+  element: string,
+  value: string,
+): string[] | null {
+  switch (action) {
+    case ValueAction.Ignore:
+      return unnamed;
+    case ValueAction.SystemText:
+      systemText(fields, name, value);
+      return unnamed;
+    case ValueAction.SystemAttribute:
+      systemAttribute(fields, element, name, value);
+      return unnamed;
+    case ValueAction.Field:
+      setField(fields, name, value);
+      return unnamed;
+    case ValueAction.NewField:
+      fields[name] = value;
+      return unnamed;
+    case ValueAction.Unnamed:
+      (unnamed ??= []).push(value);
+      return unnamed;
+  }
+}
+
+/** System children whose text is a field; EventID is also stored as EventCode (RecordNumber is an alias). */
+function systemText(fields: FlatFields, name: string, text: string): void {
+  switch (name) {
+    case "EventID":
+      fields.EventID = text;
+      fields.EventCode = text;
+      return;
+    case "EventRecordID":
+      // RecordNumber (Splunk's name) is an alias of this field, added by the Windows normalisers.
+      fields.EventRecordID = text;
+      return;
+    case "Version":
+    case "Level":
+    case "Task":
+    case "Opcode":
+    case "Keywords":
+    case "Channel":
+    case "Computer":
+      fields[name] = text;
+      return;
+    default:
+      return;
+  }
+}
+
+/** System children whose attributes are fields. */
+function systemAttribute(fields: FlatFields, element: string, attr: string, value: string): void {
+  switch (element) {
+    case "Provider":
+      if (attr === "Name") fields.Provider = value;
+      else if (attr === "Guid") fields.ProviderGuid = value;
+      return;
+    case "TimeCreated":
+      if (attr === "SystemTime") fields.SystemTime = value;
+      return;
+    case "Execution":
+      if (attr === "ProcessID" || attr === "ThreadID") fields[attr] = value;
+      return;
+    case "Security":
+      if (attr === "UserID") fields.UserID = value;
+      return;
+    case "Correlation":
+      if ((attr === "ActivityID" || attr === "RelatedActivityID") && value) fields[attr] = value;
+      return;
+    default:
+      return;
+  }
+}
+
+/** A repeated name becomes a multi-value field rather than overwriting the first value. */
+function setField(fields: FlatFields, name: string, value: string): void {
+  const prev: FieldValue | undefined = fields[name];
+  if (prev === undefined) fields[name] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else fields[name] = [prev, value];
+}
+
+/** The parsed event from its fields: sourcetype from the channel, host from the computer, time. */
+export function finishWinEvent(raw: string, fields: FlatFields, unnamed: string[] | null): ParsedEvent {
+  if (unnamed) fields.Data = unnamed;
+  const channel = fields.Channel;
+  const computer = fields.Computer;
+  const sourcetype = typeof channel === "string" && channel ? "XmlWinEventLog:" + channel : "XmlWinEventLog";
+  // Sysmon's UtcTime (`YYYY-MM-DD HH:MM:SS.mmm`, UTC) stands in when TimeCreated is missing.
+  const systemTime = fields.SystemTime ?? fields.UtcTime;
+  const event: ParsedEvent = {
+    time: typeof systemTime === "string" ? parseIsoLike(systemTime) : NaN,
+    raw,
+    fields,
+    sourcetype,
+    source: sourcetype,
+  };
+  if (typeof computer === "string" && computer) event.host = shortHost(computer);
+  return event;
+}
+
+/** Splunk's `host` for a Windows event: the first label of the computer name (IPs kept whole). */
+export function shortHost(computer: string): string {
+  const dot = computer.indexOf(".");
+  if (dot <= 0) return computer;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(computer)) return computer;
+  return computer.slice(0, dot);
+}
