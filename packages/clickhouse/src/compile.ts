@@ -183,6 +183,13 @@ function compileCompare(expr: Extract<Expr, { kind: "compare" }>, ctx: CompileCo
     if (typeof v !== "number") return null;
     return { sql: `${f.sql} ${sqlOp} ${literal(v)}`, exact: true };
   }
+  if (typeof v === "number" && op === "==" && Number.isInteger(v) && Math.abs(v) < 1e15) {
+    // Text against a whole number (EventCode == 1 on XML events): locally, text that is a number
+    // compares as one ("01", "+1", "1.0", "0x1" all equal 1). A plain run of up to 15 digits reads
+    // the same in ClickHouse; other text might be a number in a form SQL reads differently, so it
+    // is kept and the local executor decides (a superset).
+    return anyOf(f, (x) => `(toFloat64OrNull(${x}) = ${literal(v)} OR NOT match(${x}, '^[0-9]{1,15}$'))`, false);
+  }
   if (typeof v !== "string" || (op !== "==" && op !== "!=")) return null;
   if (expr.caseInsensitive && !ASCII.test(v)) return null;
   const want = literal(expr.caseInsensitive ? v.toLowerCase() : v);
