@@ -92,7 +92,7 @@ export function mergeByRank(ds: Dataset, parts: MergePart[], total: number, nanL
 }
 
 /**
- * Positions of `key` in ascending key order (keys < `bound`, distinct): an LSD radix sort. Up to
+ * Positions of `key` in ascending key order (keys < `bound`; equal keys keep their order): an LSD radix sort. Up to
  * 2^24 events it is two passes of half the bits each, whose counts come from one read of the keys;
  * the first pass moves (key, position) pairs so the second reads its input in sequence.
  */
