@@ -54,6 +54,37 @@ describe("columnar SPL results", () => {
   });
 });
 
+describe("columnar stats results", () => {
+  const same = (q: string, columnar: boolean) => {
+    const fast = runSpl(g.ds, q);
+    const slow = runSpl(g.ds, q, { noFastPath: true });
+    expect(fast.fastPath).toBe(true);
+    expect(fast.columns !== undefined).toBe(columnar);
+    expect(fast.fields).toEqual(slow.fields);
+    expect(fast.results).toEqual(slow.results);
+    expect(fast.results.length).toBeGreaterThan(0);
+    return fast;
+  };
+
+  it("group-bys come back as columns equal to the general executor's rows, nulls left out of rows", () => {
+    same("index=botsv2 | stats count by src_ip, dest_port", true);
+    // sum() of a field a group never has is null: that row has no `sum(bytes_in)` key.
+    const r = same("index=botsv2 | stats count sum(bytes_in) values(sourcetype) by host", true);
+    expect(r.results.some((row) => !("sum(bytes_in)" in row))).toBe(true);
+  });
+
+  it("an aggregation named like a BY field, or pipes after it, give rows", () => {
+    same("index=botsv2 | stats count as host by host, sourcetype", false);
+    same("index=botsv2 | stats count by src_ip, dest_port | eval x=1", false);
+  });
+
+  it("tstats over columns is columnar too", () => {
+    const r = runSpl(g.ds, "| tstats count where index=botsv2 by sourcetype");
+    expect(r.columns).toBeDefined();
+    expect(r.results.reduce((n, row) => n + (row.count as number), 0)).toBe(g.manifest.files.reduce((n, f) => n + f.events, 0));
+  });
+});
+
 describe("columnar results in the worker", () => {
   const FILE = new URL("../../../../../shared/datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", import.meta.url);
   const c = new EngineCore();

@@ -7,6 +7,8 @@ import { textOrder } from "./dict-order.ts";
 import { LatestForm } from "./latest-form.ts";
 import type { SegmentPick } from "./picks.ts";
 import type { Row, Table } from "./table.ts";
+import { columnarTable } from "./columns.ts";
+import type { Value } from "../functions/registry.ts";
 import { PairIndex } from "./pair-index.ts";
 import { fromList, numberOf, textOf } from "./values.ts";
 
@@ -291,6 +293,7 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
     for (let k = 0; k < nBy; k++) groupKeys[k]![groups] = codes[k]![i]!;
     groups++;
   };
+  const onlyCount = states.length === 1 && !states[0]!.agg.arg;
   let codes: Int32Array[] = p.by.map(() => new Int32Array(0));
   let groupOf = new Int32Array(0);
   const key = new Int32Array(nBy);
@@ -336,6 +339,8 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
       let la = -1;
       let lb = -1;
       let lg = -1;
+      // `stats count by A, B`: the count is kept here, saving a pass over the rows.
+      const counted = onlyCount ? states[0]! : null;
       for (let i = 0; i < n; i++) {
         const a = c0[i]!;
         const b = c1[i]!;
@@ -351,6 +356,7 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
           lb = b;
         }
         groupOf[i] = lg;
+        if (counted) counted.count[lg]!++;
       }
     } else {
       for (let i = 0; i < n; i++) {
@@ -375,7 +381,7 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
       }
     }
     forms?.add(seg, rows, groupOf, groups, byCols);
-    for (let a = 0; a < states.length; a++) aggregateRows(states[a]!, seg, rows, groupOf);
+    for (let a = 0; a < states.length; a++) if (!(onlyCount && nBy === 2)) aggregateRows(states[a]!, seg, rows, groupOf);
   }
   const keyOfGroup = (g: number) =>
     p.by.map((_, k) => {
@@ -386,6 +392,20 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
   // Same order as compareKeys over the key scalars, but each distinct value is compared once
   // (ranks) instead of parsing both texts as numbers on every comparison (bench: 2-key stats at 1M).
   const order = sortGroups(groups, groupKeys, byIndex.map((ix) => ix.ranks()));
+  const fields = [...p.by, ...p.aggregations.map((a) => a.as).filter((f) => !p.by.includes(f))];
+  const names = [...p.by, ...p.aggregations.map((a) => a.as)];
+  if (new Set(names).size === names.length) {
+    // The result as columns (see columns.ts): rows are built only when read. Names repeat only
+    // when an aggregation is named like a BY field (its value then replaces the key's in a row):
+    // that case keeps building rows below.
+    const byCols: Value[][] = p.by.map(() => new Array<Value>(groups));
+    for (let j = 0; j < groups; j++) {
+      const key = keyOfGroup(order[j]!);
+      for (let k = 0; k < nBy; k++) byCols[k]![j] = key[k]!;
+    }
+    const aggCols = states.map((st) => resultColumn(st, order));
+    return columnarTable(fields, [...byCols, ...aggCols], groups);
+  }
   const rows: Row[] = order.map((g) => {
     const row: Row = {};
     const key = keyOfGroup(g);
@@ -396,7 +416,28 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
     }
     return row;
   });
-  return { rows, fields: [...p.by, ...p.aggregations.map((a) => a.as).filter((f) => !p.by.includes(f))] };
+  return { rows, fields };
+}
+
+/** One aggregation's results in group order: a Float64Array when they are all numbers, else values (null = no value). */
+function resultColumn(st: AggState, order: number[]): Float64Array | Value[] {
+  const n = order.length;
+  if (!st.agg.arg) {
+    const out = new Float64Array(n);
+    for (let j = 0; j < n; j++) out[j] = st.count[order[j]!]!;
+    return out;
+  }
+  const values: Value[] = new Array<Value>(n);
+  let numeric = true;
+  for (let j = 0; j < n; j++) {
+    const v = result(st, order[j]!);
+    values[j] = v;
+    if (typeof v !== "number") numeric = false;
+  }
+  if (!numeric) return values;
+  const out = new Float64Array(n);
+  for (let j = 0; j < n; j++) out[j] = values[j] as number;
+  return out;
 }
 
 /**

@@ -71,10 +71,7 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
           if (fast) {
             scanned = pickedCount(picks);
             table = runPipes(ds, fast, pipes.slice(1), plan, opts.cancel);
-            // Columns describe the fast path's own result only: a later pipe may have changed
-            // its rows or fields in place, so its table is handed on as rows (the spread builds them).
-            if (pipes.length > 1 && table.columns) table = { ...table };
-            return { table, scanned, fastPath: true };
+            return { table: pipes.length > 1 ? withoutColumns(table) : table, scanned, fastPath: true };
           }
         }
         const list = selectSplEvents(ds, where, plan.timeRange, opts.cancel);
@@ -98,11 +95,20 @@ export function runSplPlan(ds: Dataset, plan: QueryPlan, opts: SplRunOptions): S
       default:
         return assertNever(source);
     }
-    return { table: runPipes(ds, table, pipes, plan, opts.cancel), scanned, fastPath: false };
+    return { table: pipes.length > 0 ? withoutColumns(runPipes(ds, table, pipes, plan, opts.cancel)) : table, scanned, fastPath: false };
   } finally {
     splRuntime.tz = prevTz;
     splRuntime.nowMs = prevNow;
   }
+}
+
+/**
+ * Columns describe the table an aggregation made, not what pipes did to it afterwards: a pipe
+ * may change rows or fields in place and return the same table, so after pipes a table is
+ * handed on as rows (the spread builds them and leaves the non-enumerable columns behind).
+ */
+function withoutColumns(t: Table): Table {
+  return t.columns ? { ...t } : t;
 }
 
 /** Whether a pipe may be answered by a fast path (checked before selecting events). */
