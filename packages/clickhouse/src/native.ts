@@ -138,6 +138,8 @@ interface EncodedDict {
   /** offsets[id] .. offsets[id + 1] is the String of id (its length prefix included). */
   offsets: Uint32Array;
   size: number;
+  /** Bytes of the longest encoded value. */
+  longest: number;
 }
 
 /** One ClickHouse column of a block and the local column that fills it. */
@@ -321,12 +323,14 @@ export class NativeEncoder {
     const ids = c.ids;
     const off = e.offsets;
     const src = e.bytes;
-    let total = nullable ? end - start : 0;
-    for (let r = start; r < end; r++) {
-      const id = ids[r]!;
-      total += id === 0 ? (nullable ? 1 : 0) : off[id + 1]! - off[id]!;
+    // Room for the longest value in every row when that is small; else the exact total.
+    const n = end - start;
+    let room = (nullable ? 2 : 0) * n + n * e.longest;
+    if (room > 1 << 24) {
+      room = nullable ? 2 * n : 0;
+      for (let r = start; r < end; r++) room += off[ids[r]! + 1]! - off[ids[r]!]!;
     }
-    w.ensure(total);
+    w.ensure(room);
     const b = w.buf;
     let p = w.pos;
     if (nullable) for (let r = start; r < end; r++) b[p++] = ids[r] === 0 ? 1 : 0;
@@ -396,11 +400,13 @@ export class NativeEncoder {
     if (have) w.copy(have.bytes, 0, have.bytes.length);
     const offsets = new Uint32Array(values.length + 1);
     if (have) offsets.set(have.offsets.subarray(0, from + 1));
+    let longest = have ? have.longest : 0;
     for (let id = from; id < values.length; id++) {
       w.string(values[id]!);
       offsets[id + 1] = w.pos;
+      longest = Math.max(longest, w.pos - offsets[id]!);
     }
-    const e = { bytes: w.result(), offsets, size: values.length };
+    const e = { bytes: w.result(), offsets, size: values.length, longest };
     this.dicts.set(dict, e);
     return e;
   }
