@@ -49,8 +49,11 @@ export interface BenchData {
 
 const NDJSON_FILE = /\.json$/;
 
-/** Generates (once) and flattens (once) the dataset of about `events` events under `root`. */
-export function prepareData(root: string, events: number, log: (s: string) => void = () => {}): BenchData {
+/** The generator's raw files of one size, generated once under `root/<events>/raw`. */
+export type RawData = Pick<BenchData, "dir" | "rawDir" | "rawFiles" | "events">;
+
+/** Generates (once) the raw files of about `events` events under `root`; the manifest lists them. */
+export function prepareRaw(root: string, events: number, log: (s: string) => void = () => {}): RawData {
   const dir = join(root, String(events));
   const rawDir = join(dir, "raw");
   const manifestPath = join(rawDir, "manifest.json");
@@ -60,6 +63,12 @@ export function prepareData(root: string, events: number, log: (s: string) => vo
   }
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { events: number; files: Array<{ name: string; events: number; bytes: number }> };
   const rawFiles = manifest.files.map((f) => ({ path: join(rawDir, f.name), bytes: statSync(join(rawDir, f.name)).size, ndjson: NDJSON_FILE.test(f.name), events: f.events }));
+  return { dir, rawDir, rawFiles, events: manifest.events };
+}
+
+/** Generates (once) and flattens (once) the dataset of about `events` events under `root`. */
+export function prepareData(root: string, events: number, log: (s: string) => void = () => {}): BenchData {
+  const { dir, rawFiles, rawDir, events: generated } = prepareRaw(root, events, log);
   const csvPath = join(dir, "events.csv");
   const arrowPath = join(dir, "events.arrow");
   if (!existsSync(csvPath) || !existsSync(arrowPath)) {
@@ -70,7 +79,7 @@ export function prepareData(root: string, events: number, log: (s: string) => vo
     writeCsv(csvPath, table);
     writeFileSync(arrowPath, toArrow(table));
   }
-  return { dir, rawDir, rawFiles, csvPath, arrowPath, events: manifest.events };
+  return { dir, rawDir, rawFiles, csvPath, arrowPath, events: generated };
 }
 
 /** Reads a whole file into a dataset in 1 MiB chunks, as the CLI and the web app stream it. */

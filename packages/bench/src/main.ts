@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--events 100000|1000000|5000000] [--quick] [--reps N] [--no-browser] [--no-peers] [--out FILE]`:
+ * `pnpm bench [--events 100000|1000000|5000000] [--quick] [--reps N] [--no-browser] [--no-peers] [--out FILE]`
+ * (or `pnpm bench --clickhouse …`, see clickhouse-main.ts):
  * Quarry against DuckDB-wasm, native DuckDB and Arquero on the same generated events, answers
  * cross-checked; prints a Markdown table and writes results/latest.json.
  */
@@ -10,6 +11,12 @@ import { fileURLToPath } from "node:url";
 import { runBrowser } from "./browser.ts";
 import { toJson, toMarkdown, type BrowserResult } from "./report.ts";
 import { runBench, type RunOptions } from "./run.ts";
+
+// `--clickhouse`: the ClickHouse benchmark (clickhouse-main.ts) instead of the peer comparison.
+if (process.argv.slice(2).includes("--clickhouse")) {
+  const { clickhouseMain } = await import("./clickhouse-main.ts");
+  process.exit(await clickhouseMain(process.argv.slice(2)));
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, "..");

@@ -21,7 +21,7 @@ export const QUARRY_QUERIES: Record<OpId, string> = {
   sequence: "EQL sequence by process.pid with maxspan=5m [EventCode 1] [EventCode 3] [EventCode 5]",
 };
 
-const EQL: Partial<Record<OpId, string>> = {
+export const EQL: Partial<Record<OpId, string>> = {
   eq: 'any where Image == "C:\\\\Windows\\\\System32\\\\cmd.exe"',
   in: "any where dest_port in (22, 53, 3389)",
   wildcard: 'any where CommandLine : "*powershell*"',
@@ -51,7 +51,7 @@ function eqlCount(ds: Dataset, query: string): number {
 
 const LATIN1 = /^[\x00-\xff]*$/;
 
-const SPL_OPTS = { tz: "UTC", nowMs: Date.UTC(2017, 8, 1) };
+export const SPL_OPTS = { tz: "UTC", nowMs: Date.UTC(2017, 8, 1) };
 
 /** What one operation returns, before it is made canonical (that part is not timed). */
 export type QuarryRaw =
@@ -82,7 +82,7 @@ export function quarryRun(ds: Dataset, op: OpId): QuarryRaw {
   }
 }
 
-const SPL = { statsHost: "* | stats count by host", stats2: "* | stats count by src_ip, dest_port", timechart: "* | timechart span=1m limit=0 count by host" } as const;
+export const SPL = { statsHost: "* | stats count by host", stats2: "* | stats count by src_ip, dest_port", timechart: "* | timechart span=1m limit=0 count by host" } as const;
 
 /** The canonical answer of a run (outside the timing). */
 export function quarryAnswer(op: OpId, raw: QuarryRaw): Answer {
