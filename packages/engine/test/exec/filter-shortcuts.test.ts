@@ -14,7 +14,8 @@ function dataset(): Dataset {
   const ds = new Dataset();
   const lines = (docs: object[]) => new TextEncoder().encode(docs.map((d) => JSON.stringify(d)).join("\n"));
   const t = (i: number) => `2024-01-01T00:00:${String(i % 60).padStart(2, "0")}Z`;
-  const ports = [22, 53, 3389, 80, 0, -1, 2.5, 443, 53, 22];
+  // 65558 and 2^32 + 22 would alias port 22 in a 16-bit table without the range and integer checks.
+  const ports = [22, 53, 3389, 80, 0, -1, 2.5, 443, 53, 22, 65558, 4294967318];
   ingestBytes(ds, "num.ndjson", lines(Array.from({ length: 40 }, (_, i) => ({ "@timestamp": t(i), n: i, ...(i % 7 === 3 ? {} : { port: ports[i % ports.length] }) }))));
   // The same field as text in another file: its own segment with a dictionary column.
   ingestBytes(ds, "text.csv", new TextEncoder().encode("_time,n,port\n" + Array.from({ length: 12 }, (_, i) => `2024-01-01T00:01:0${i % 10}Z,${100 + i},${i % 3 === 0 ? "" : String(ports[i % ports.length])}`).join("\n")));
