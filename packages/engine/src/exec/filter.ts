@@ -248,10 +248,18 @@ function rowsWhere(ctx: FilterContext, seg: Segment, where: Expr, view: boolean)
   if (scratch.length < hi - lo) scratch = new Uint32Array(Math.max(hi - lo, scratch.length * 2));
   const buf = scratch;
   let k = 0;
+  // Branch-free: the row is written and the index advanced by 0 or 1 (scattered hits mispredict).
+  const T = TRUE;
   if (keep) {
-    for (let r = lo; r < hi; r++) if (mask[r] === TRUE && keep[r]) buf[k++] = r;
+    for (let r = lo; r < hi; r++) {
+      buf[k] = r;
+      k += +(mask[r] === T) & +(keep[r] !== 0);
+    }
   } else {
-    for (let r = lo; r < hi; r++) if (mask[r] === TRUE) buf[k++] = r;
+    for (let r = lo; r < hi; r++) {
+      buf[k] = r;
+      k += +(mask[r] === T);
+    }
   }
   return buf.slice(0, k);
 }

@@ -90,10 +90,17 @@ function stageMasks(state: RunState, preds: Expr[]): { list: EventList; bits: Ui
     const keep = rowFilter?.(seg as Segment) ?? null;
     const buf = new Uint32Array(hi - lo);
     let k = 0;
+    // Branch-free scans: the row is written and the index advanced by 0 or 1.
     if (keep) {
-      for (let r = lo; r < hi; r++) if (bits[r] && keep[r]) buf[k++] = r;
+      for (let r = lo; r < hi; r++) {
+        buf[k] = r;
+        k += +(bits[r] !== 0) & +(keep[r] !== 0);
+      }
     } else {
-      for (let r = lo; r < hi; r++) if (bits[r]) buf[k++] = r;
+      for (let r = lo; r < hi; r++) {
+        buf[k] = r;
+        k += +(bits[r] !== 0);
+      }
     }
     perSeg.push(buf.subarray(0, k));
     segBits.push(bits);
