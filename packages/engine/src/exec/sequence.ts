@@ -150,10 +150,8 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const nPos = positive.length;
   // Timestamps of the candidates, gathered once: maxspan and missing-event checks read them often.
   const candTs = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const sg = list.seg[i]!;
-    candTs[i] = state.keys ? state.keys.ts[sg]![list.row[i]!]! : ds.segments[sg]!.time[list.row[i]!]!;
-  }
+  const tsOfSeg = state.keys ? state.keys.ts : ds.segments.map((sg) => sg.time);
+  for (let i = 0; i < list.length; i++) candTs[i] = tsOfSeg[list.seg[i]!]![list.row[i]!]!;
   const tsOf = (i: number): number => candTs[i]!;
   const maxspan = source.maxspanMs === null ? null : source.maxspanMs * (state.ctx.timeUnitsPerMs ?? 1);
   const exceeds = (from: number, to: number): boolean => maxspan !== null && maxspan > 0 && to - from > maxspan;
