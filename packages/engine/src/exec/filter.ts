@@ -266,6 +266,42 @@ function rowsWhere(ctx: FilterContext, seg: Segment, where: Expr, view: boolean)
 
 let scratch = new Uint32Array(0);
 
+/** The 64K membership table of an `in` over small integers, made once per expression (every segment reads it). */
+const smallIntTables = new WeakMap<Expr, Uint8Array>();
+
+/**
+ * Which integers in [0, 65536) a numeric column holds, as a bitset, or null when it holds any
+ * other number: computed on the first equality or IN test of the column and kept (columns never
+ * change). A segment that holds none of the literals is answered without a scan — the bench's
+ * `dest_port in (22, 53, 3389)` then skips the web and TLS flow segments (ports 80, 443, 8080).
+ */
+const presence = new WeakMap<Float64Array, Uint32Array | null>();
+
+function smallIntPresence(values: Float64Array): Uint32Array | null {
+  let bits = presence.get(values);
+  if (bits !== undefined) return bits;
+  bits = new Uint32Array(2048);
+  for (let r = 0; r < values.length; r++) {
+    const y = values[r]!;
+    if (y !== y) continue;
+    const i = y | 0;
+    if (i !== y || i >>> 16 !== 0) {
+      bits = null;
+      break;
+    }
+    bits[i >>> 5]! |= 1 << (i & 31);
+  }
+  presence.set(values, bits);
+  return bits;
+}
+
+/** Whether a column's presence bitset rules out every literal (none of them occurs in it). */
+function noneOccur(values: Float64Array, lits: number[]): boolean {
+  if (!lits.every((l) => l >= 0 && l < 65536 && (l | 0) === l)) return false;
+  const bits = smallIntPresence(values);
+  return bits !== null && lits.every((l) => (bits[l >>> 5]! & (1 << (l & 31))) === 0);
+}
+
 /**
  * A whole filter that is one numeric test of a numeric column (`dest_port in (22, 53, 3389)`,
  * `bytes > 1000`): the rows where it is true, straight from the Float64Array, without a mask
@@ -293,6 +329,7 @@ function numericSelect(seg: Segment, expr: Expr, lo: number, hi: number, keep: U
   const col = columnOf(seg, target.name);
   if (!col || col.kind !== "num") return null;
   const v = col.values;
+  if ((op === "in" || op === "==") && noneOccur(v, lits)) return new Uint32Array(0);
   if (scratch.length < hi - lo) scratch = new Uint32Array(Math.max(hi - lo, scratch.length * 2));
   const buf = scratch;
   let k = 0;
@@ -305,8 +342,12 @@ function numericSelect(seg: Segment, expr: Expr, lo: number, hi: number, keep: U
       if (lits.every((l) => l >= 0 && l < 65536 && (l | 0) === l)) {
         // Small integer literals (ports, event codes): one table read per row. A value is tested
         // only when it is exactly an integer in range (i === y; NaN and fractions are not).
-        const table = new Uint8Array(65536);
-        for (const l of lits) table[l] = 1;
+        let table = smallIntTables.get(expr);
+        if (!table) {
+          table = new Uint8Array(65536);
+          for (const l of lits) table[l] = 1;
+          smallIntTables.set(expr, table);
+        }
         for (let r = lo; r < hi; r++) {
           const y = v[r]!;
           const i = y | 0;

@@ -19,6 +19,8 @@ function dataset(): Dataset {
   ingestBytes(ds, "num.ndjson", lines(Array.from({ length: 40 }, (_, i) => ({ "@timestamp": t(i), n: i, ...(i % 7 === 3 ? {} : { port: ports[i % ports.length] }) }))));
   // The same field as text in another file: its own segment with a dictionary column.
   ingestBytes(ds, "text.csv", new TextEncoder().encode("_time,n,port\n" + Array.from({ length: 12 }, (_, i) => `2024-01-01T00:01:0${i % 10}Z,${100 + i},${i % 3 === 0 ? "" : String(ports[i % ports.length])}`).join("\n")));
+  // Only small integers, without 53 or 3389: its presence bitset lets `in`/`==` skip it, or not.
+  ingestBytes(ds, "web.ndjson", lines(Array.from({ length: 30 }, (_, i) => ({ "@timestamp": t(i), n: 300 + i, port: [80, 443, 8080][i % 3], ...(i === 7 ? { port: 22 } : {}) }))));
   // A segment without the field at all.
   ingestBytes(ds, "none.ndjson", lines(Array.from({ length: 9 }, (_, i) => ({ "@timestamp": t(i), n: 200 + i, other: "x" }))));
   return ds;
@@ -51,7 +53,7 @@ describe("filter shortcuts", () => {
 
   it("the dataset has the field numeric, as text and absent in different segments", () => {
     const kinds = ds.segments.map((s) => s.columns.get("port")?.kind ?? "absent").sort();
-    expect(kinds).toEqual(["absent", "num", "str"]);
+    expect(kinds).toEqual(["absent", "num", "num", "str"]);
   });
 
   const cases: Array<[string, Expr]> = [
@@ -60,6 +62,9 @@ describe("filter shortcuts", () => {
     ["in with six literals", isIn(22, 53, 3389, 80, 443, -1)],
     ["in with NaN among six literals", isIn(22, NaN, 3389, 80, 443, -1)],
     ["== 53", cmp("==", 53)],
+    ["== 8080 (only in the small-integer segment)", cmp("==", 8080)],
+    ["in (53, 3389): none in the small-integer segment", isIn(53, 3389)],
+    ["in (22, 9999): one row of the small-integer segment", isIn(22, 9999)],
     ["!= 53 (absent is not selected)", cmp("!=", 53)],
     ["< 53", cmp("<", 53)],
     ["<= 53", cmp("<=", 53)],
