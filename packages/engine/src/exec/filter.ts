@@ -453,11 +453,41 @@ export function constantTruth(ctx: FilterContext, seg: Segment, expr: Expr): num
       if (!fields || fields.size > 1) return null;
       if (fields.size === 1) {
         const name = fields.values().next().value!;
-        if (name === "_raw" || columnOf(seg, name) || hasSubFields(seg, name)) return null;
+        if (name === "_raw") return null;
+        const col = columnOf(seg, name);
+        if (col) {
+          // A text column with one value in every row (EventCode in a per-event-code segment):
+          // the predicate's truth for that value is its truth for the whole segment.
+          if (col.kind !== "str") return null;
+          const id = uniformId(col.ids);
+          return id < 0 ? null : ctx.table(expr, name, col.dict, col.boolean === true)[id]!;
+        }
+        if (hasSubFields(seg, name)) return null;
       }
       return code(evalExpr(expr, () => null, ctx.opts.eval), ctx.opts.eval?.pythonTruth);
     }
   }
+}
+
+const uniform = new WeakMap<ArrayLike<number>, number>();
+
+/**
+ * The id every row of a dictionary column holds, or -1 when rows differ (kept per column; the
+ * scan stops at the first row that differs, so mixed columns cost a few reads). Segments are
+ * split per event kind, so their kind fields hold one value.
+ */
+function uniformId(ids: ArrayLike<number>): number {
+  let id = uniform.get(ids);
+  if (id !== undefined) return id;
+  id = ids.length > 0 ? ids[0]! : -1;
+  for (let r = 1; r < ids.length; r++) {
+    if (ids[r] !== id) {
+      id = -1;
+      break;
+    }
+  }
+  uniform.set(ids, id);
+  return id;
 }
 
 /** The row range [lo, hi) of a segment inside a time range (segments are sorted by time, NaN first). */

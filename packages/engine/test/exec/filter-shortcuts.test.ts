@@ -76,6 +76,10 @@ describe("filter shortcuts", () => {
     ["not (port == 22): unknown where absent", { kind: "not", arg: cmp("==", 22) }],
     ["or with an absent field", { kind: "or", args: [{ kind: "isNull", arg: { kind: "field", name: "other" } }, cmp("==", 22)] }],
     ["and of a constant and a test", { kind: "and", args: [{ kind: "literal", value: true }, cmp(">", 50)] }],
+    // `other` holds "x" in every row of its one segment: answered per segment, not per row.
+    ["a field with one value in its segment, matching", { kind: "compare", op: "==", left: { kind: "field", name: "other" }, right: { kind: "literal", value: "x" }, caseInsensitive: false }],
+    ["a field with one value in its segment, not matching", { kind: "compare", op: "==", left: { kind: "field", name: "other" }, right: { kind: "literal", value: "y" }, caseInsensitive: false }],
+    ["a field with one value, negated", { kind: "not", arg: { kind: "compare", op: "==", left: { kind: "field", name: "other" }, right: { kind: "literal", value: "x" }, caseInsensitive: false } }],
     ["literal true", { kind: "literal", value: true }],
     ["literal false", { kind: "literal", value: false }],
   ];
