@@ -1,4 +1,6 @@
 import { assertNever } from "../../store/dataset.ts";
+import { canonicalName } from "../name-cache.ts";
+import { decodeEntities } from "../xml-entities.ts";
 import { ARRAY_FLAG, VT, arrayTexts, scalarText } from "./values.ts";
 import { utf16 } from "./utf16.ts";
 
@@ -34,42 +36,80 @@ const MAX_XML_CHARS = 8 << 20;
 
 /**
  * A parsed piece of XML. Template bodies are parsed once per chunk into these nodes, then rendered once per
- * record with that record's substitution values.
+ * record with that record's substitution values. Besides the XML, the nodes keep what the XML tokenizer
+ * would read from them (names, decoded texts), so a record's fields can be taken from the nodes
+ * (event-fields.ts) instead of parsing the rendered XML again.
  */
-type XNode = TextNode | SubstNode | ElementNode;
-interface TextNode {
+export type XNode = TextNode | SubstNode | ElementNode | InstanceNode;
+
+/** How the XML tokenizer treats a text node's rendering (see event-fields.ts). */
+export const enum Flavor {
+  /** Character data: `decoded` is what it reads (entities decoded). */
+  Text,
+  /** A CDATA section: `decoded` is its content, taken as is. */
+  Cdata,
+  /** A processing instruction: skipped. */
+  Pi,
+  /** Markup the tokenizer would read differently from the BinXML (a `<` or quote in a name, `]]>` in CDATA…). */
+  Unsafe,
+}
+
+export interface TextNode {
   kind: "text";
   /** Already XML-escaped. */
   text: string;
+  decoded: string;
+  flavor: Flavor;
 }
-interface SubstNode {
+export interface SubstNode {
   kind: "subst";
   index: number;
   optional: boolean;
 }
-interface ElementNode {
+export interface ElementNode {
   kind: "element";
   name: string;
+  /** The name after its namespace prefix, canonical (see name-cache.ts). */
+  local: string;
+  /** The tokenizer reads the name as written: no space, `>` or `/` in it, not empty, not `!…`/`?…`. */
+  plain: boolean;
   attrs: AttrNode[];
   /** null for an empty element (`<X/>`). */
   children: XNode[] | null;
 }
-interface AttrNode {
+export interface AttrNode {
   /** ` Name='` */
   prefix: string;
+  /** The attribute name, canonical. */
+  name: string;
+  /** The tokenizer reads the name as written: no space, `>`, `/` or `=` in it, not empty. */
+  plain: boolean;
   value: XNode[];
   /** Made only of optional substitutions: dropped when they are all empty, as Windows renders it. */
   optional: boolean;
 }
+/** A template instance, rendered where it was parsed; its nodes and values are kept for the fields. */
+export interface InstanceNode {
+  kind: "instance";
+  text: string;
+  nodes: XNode[];
+  values: Values;
+}
 
-/** Where a template instance's values lie in the chunk. */
-interface Values {
+/** Where a template instance's values lie in the chunk, and what they render to once computed. */
+export interface Values {
   offsets: number[];
   sizes: number[];
   types: number[];
+  /** By index: the unescaped text of a scalar or array value (array items joined with ", "). */
+  texts: Array<string | undefined>;
+  /** By index: the items of an array value. */
+  items: Array<string[] | undefined>;
+  /** By index: the parsed nodes of a BinXML value. */
+  fragments: Array<XNode[] | undefined>;
 }
 
-const NO_VALUES: Values = { offsets: [], sizes: [], types: [] };
+export const NO_VALUES: Values = { offsets: [], sizes: [], types: [], texts: [], items: [], fragments: [] };
 
 // Control characters XML 1.0 cannot hold literally. They are written as character references rather than
 // dropped (python-evtx drops them) so no byte of a command line is lost; winEventFromXml decodes them back.
@@ -108,15 +148,26 @@ export class ChunkDecoder {
     this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   }
 
+  /** The top-level nodes of the fragment last rendered by `render`. */
+  lastNodes: XNode[] = [];
+
   /** Renders the BinXML fragment in [pos, end) (chunk offsets) to XML text; throws on malformed input. */
   render(pos: number, end: number): string {
     this.work = 0;
-    return this.renderFragment(pos, end, 0);
+    const nodes: XNode[] = [];
+    const xml = this.renderFragment(pos, end, 0, nodes);
+    this.lastNodes = nodes;
+    // The XML is built by concatenation, a tree of pieces. Reading a character makes V8 flatten it
+    // into one string in place, now, while it is fresh; otherwise the tree would be kept as the
+    // event's `_raw` (several times the memory, and copied by every young-generation GC).
+    // (indexOf does not do it: it searches a temporary flat copy.)
+    xml.charCodeAt(0);
+    return xml;
   }
 
-  private renderFragment(pos: number, end: number, depth: number): string {
+  /** Parses the fragment into `nodes` and renders them. */
+  private renderFragment(pos: number, end: number, depth: number, nodes: XNode[]): string {
     if (depth > MAX_DEPTH) throw new Error(`BinXML nested deeper than ${MAX_DEPTH} levels`);
-    const nodes: XNode[] = [];
     this.parseContent(pos, end, nodes, depth, false, false);
     return this.renderNodes(nodes, NO_VALUES, depth, false);
   }
@@ -185,12 +236,9 @@ export class ChunkDecoder {
         case T.EndElement:
           if (!inElement) throw new Error(`unexpected end-element token at chunk offset ${pos}`);
           return pos + 1;
-        case T.TemplateInstance: {
-          const [text, next] = this.parseTemplateInstance(pos, end, depth);
-          out.push({ kind: "text", text });
-          pos = next;
+        case T.TemplateInstance:
+          pos = this.parseTemplateInstance(pos, end, depth, out);
           break;
-        }
         case T.Value:
         case T.CData:
         case T.CharRef:
@@ -219,23 +267,31 @@ export class ChunkDecoder {
         const len = this.u16(pos + 2);
         this.need(pos + 4, 2 * len, end);
         const text = utf16(this.b, pos + 4, len);
-        out.push({ kind: "text", text: inAttr ? escapeAttr(text) : escapeText(text) });
+        out.push({ kind: "text", text: inAttr ? escapeAttr(text) : escapeText(text), decoded: text, flavor: Flavor.Text });
         return pos + 4 + 2 * len;
       }
       case T.CData: {
         this.need(pos, 3, end);
         const len = this.u16(pos + 1);
         this.need(pos + 3, 2 * len, end);
-        out.push({ kind: "text", text: `<![CDATA[${utf16(this.b, pos + 3, len)}]]>` });
+        const content = utf16(this.b, pos + 3, len);
+        // In an attribute the section is plain characters to the tokenizer; `]]>` inside would end it early.
+        const flavor = inAttr || content.includes("]]>") ? Flavor.Unsafe : Flavor.Cdata;
+        out.push({ kind: "text", text: `<![CDATA[${content}]]>`, decoded: content, flavor });
         return pos + 3 + 2 * len;
       }
-      case T.CharRef:
+      case T.CharRef: {
         this.need(pos, 3, end);
-        out.push({ kind: "text", text: `&#${this.u16(pos + 1)};` });
+        const code = this.u16(pos + 1);
+        out.push({ kind: "text", text: `&#${code};`, decoded: String.fromCodePoint(code), flavor: Flavor.Text });
         return pos + 3;
+      }
       case T.EntityRef: {
         const [name, next] = this.nameRef(pos + 1, end);
-        out.push({ kind: "text", text: `&${name};` });
+        const text = `&${name};`;
+        // Decoded on its own as the tokenizer would: each `&` of it finds its `;` within it.
+        const flavor = /[<'"]/.test(name) ? Flavor.Unsafe : Flavor.Text;
+        out.push({ kind: "text", text, decoded: decodeEntities(text, 0, text.length), flavor });
         return next;
       }
       case T.PITarget: {
@@ -249,7 +305,9 @@ export class ChunkDecoder {
           data = " " + utf16(this.b, p + 3, len);
           p += 3 + 2 * len;
         }
-        out.push({ kind: "text", text: `<?${target}${data}?>` });
+        const text = `<?${target}${data}?>`;
+        const flavor = inAttr || text.indexOf("?>") < text.length - 2 ? Flavor.Unsafe : Flavor.Pi;
+        out.push({ kind: "text", text, decoded: "", flavor });
         return p;
       }
       case T.NormalSubstitution:
@@ -294,7 +352,16 @@ export class ChunkDecoder {
       this.need(p, 4, end);
       p += 4;
     }
-    const el: ElementNode = { kind: "element", name: this.name(nameOff), attrs: [], children: null };
+    const name = this.name(nameOff);
+    const colon = name.indexOf(":");
+    const el: ElementNode = {
+      kind: "element",
+      name,
+      local: canonicalName(name, colon + 1, name.length),
+      plain: isPlainElementName(name),
+      attrs: [],
+      children: null,
+    };
     if (hasAttrs) {
       while (p < end && (this.b[p]! & 0xbf) === T.Attribute) {
         const [attrName, next] = this.nameRef(p + 1, end);
@@ -306,7 +373,13 @@ export class ChunkDecoder {
           p = this.parseValueToken(p, end, value, true);
         }
         const optional = value.length > 0 && value.every((n) => n.kind === "subst" && n.optional);
-        el.attrs.push({ prefix: ` ${attrName}='`, value, optional });
+        el.attrs.push({
+          prefix: ` ${attrName}='`,
+          name: canonicalName(attrName, 0, attrName.length),
+          plain: isPlainAttributeName(attrName),
+          value,
+          optional,
+        });
       }
     }
     this.need(p, 1, end);
@@ -327,7 +400,7 @@ export class ChunkDecoder {
    * TemplateInstance: token, unknown u8, template id u32, definition offset u32, then (when the definition is
    * inline) next-template u32 + GUID + data size u32 + body, then the value count, descriptors and values.
    */
-  private parseTemplateInstance(pos: number, end: number, depth: number): [string, number] {
+  private parseTemplateInstance(pos: number, end: number, depth: number, out: XNode[]): number {
     if (depth > MAX_DEPTH) throw new Error(`templates nested deeper than ${MAX_DEPTH} levels`);
     this.need(pos, 10, end);
     const defOff = this.u32(pos + 6);
@@ -341,7 +414,14 @@ export class ChunkDecoder {
     const count = this.u32(p);
     p += 4;
     this.need(p, 4 * count, end);
-    const values: Values = { offsets: new Array<number>(count), sizes: new Array<number>(count), types: new Array<number>(count) };
+    const values: Values = {
+      offsets: new Array<number>(count),
+      sizes: new Array<number>(count),
+      types: new Array<number>(count),
+      texts: new Array<string | undefined>(count),
+      items: new Array<string[] | undefined>(count),
+      fragments: new Array<XNode[] | undefined>(count),
+    };
     let v = p + 4 * count;
     for (let i = 0; i < count; i++) {
       const size = this.u16(p + 4 * i);
@@ -351,7 +431,8 @@ export class ChunkDecoder {
       v += size;
     }
     if (v > end) throw new Error(`template values run past the record at chunk offset ${p}`);
-    return [this.renderNodes(nodes, values, depth + 1, false), v];
+    out.push({ kind: "instance", text: this.renderNodes(nodes, values, depth + 1, false), nodes, values });
+    return v;
   }
 
   /** The parsed body of the template defined at a chunk offset (cached for the chunk). */
@@ -382,6 +463,7 @@ export class ChunkDecoder {
       if (s.length > MAX_XML_CHARS) throw new Error(`record renders to more than ${MAX_XML_CHARS} characters`);
       switch (node.kind) {
         case "text":
+        case "instance":
           s += node.text;
           break;
         case "subst":
@@ -408,8 +490,7 @@ export class ChunkDecoder {
     // An array value as an element's whole content repeats the element once per item, as Windows renders it.
     const only = children.length === 1 ? children[0]! : null;
     if (only?.kind === "subst" && only.index < values.types.length && (values.types[only.index]! & ARRAY_FLAG) !== 0) {
-      const t = values.types[only.index]!;
-      const items = arrayTexts(this.b, this.view, t, values.offsets[only.index]!, values.sizes[only.index]!);
+      const items = this.arrayItems(values, only.index);
       let s = "";
       for (const item of items) s += head + ">" + escapeText(item) + "</" + el.name + ">";
       return s;
@@ -425,22 +506,62 @@ export class ChunkDecoder {
     const pos = values.offsets[index]!;
     const size = values.sizes[index]!;
     if (type === VT.Null || size === 0) return "";
-    if (type === VT.BinXml) return this.renderFragment(pos, pos + size, depth + 1);
-    if ((type & ARRAY_FLAG) !== 0) {
-      const items = arrayTexts(this.b, this.view, type, pos, size).join(", ");
-      return inAttr ? escapeAttr(items) : escapeText(items);
+    if (type === VT.BinXml) {
+      const nodes: XNode[] = [];
+      const xml = this.renderFragment(pos, pos + size, depth + 1, nodes);
+      values.fragments[index] = nodes;
+      return xml;
     }
-    const text = scalarText(this.b, this.view, type, pos, size);
+    let text = values.texts[index];
+    if (text === undefined) {
+      text = (type & ARRAY_FLAG) !== 0 ? this.arrayItems(values, index).join(", ") : scalarText(this.b, this.view, type, pos, size);
+      values.texts[index] = text;
+    }
     return inAttr ? escapeAttr(text) : escapeText(text);
+  }
+
+  /** The items of the array value at `index` (computed once per instance). */
+  private arrayItems(values: Values, index: number): string[] {
+    let items = values.items[index];
+    if (items === undefined) {
+      items = arrayTexts(this.b, this.view, values.types[index]!, values.offsets[index]!, values.sizes[index]!);
+      values.items[index] = items;
+    }
+    return items;
   }
 }
 
-function isEmpty(values: Values, index: number): boolean {
+/** Whether the XML tokenizer reads an element name exactly as written (see `ElementNode.plain`). */
+function isPlainElementName(name: string): boolean {
+  if (name.length === 0) return false;
+  const first = name.charCodeAt(0);
+  if (first === 33 /* ! */ || first === 63 /* ? */) return false;
+  for (let i = 0; i < name.length; i++) if (isNameEnd(name.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether the XML tokenizer reads an attribute name exactly as written (see `AttrNode.plain`). */
+function isPlainAttributeName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (isNameEnd(c) || c === 61 /* = */) return false;
+  }
+  return true;
+}
+
+/** The characters that end a name for the XML tokenizer (winevent.ts). */
+function isNameEnd(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 62 || c === 47;
+}
+
+/** True when the value at `index` renders as nothing. */
+export function isEmpty(values: Values, index: number): boolean {
   return index >= values.types.length || values.types[index] === VT.Null || values.sizes[index] === 0;
 }
 
 /** True when every node is a substitution whose value is empty. */
-function allEmpty(nodes: XNode[], values: Values): boolean {
+export function allEmpty(nodes: XNode[], values: Values): boolean {
   for (const n of nodes) if (n.kind !== "subst" || !isEmpty(values, n.index)) return false;
   return true;
 }

@@ -1,4 +1,4 @@
-import { ChunkDecoder } from "./binxml.ts";
+import { ChunkDecoder, type XNode } from "./binxml.ts";
 import { crc32 } from "./crc32.ts";
 
 /** Every chunk is 64 KiB; its first 512 bytes are the header with the string and template tables. */
@@ -9,9 +9,9 @@ const RECORD_OVERHEAD = 28;
 const RECORD_SIGNATURE = 0x00002a2a;
 const CHUNK_MAGIC = [0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00]; // "ElfChnk\0"
 
-/** Receives what a chunk yields: each record's XML, and problems with absolute file offsets. */
+/** Receives what a chunk yields: each record's XML (and the nodes it was rendered from), and problems with absolute file offsets. */
 export interface ChunkSink {
-  record(xml: string, offset: number): void;
+  record(xml: string, offset: number, nodes: XNode[]): void;
   problem(offset: number, reason: string): void;
 }
 
@@ -73,7 +73,8 @@ export function parseChunk(b: Uint8Array, base: number, sink: ChunkSink): void {
     }
     found++;
     try {
-      sink.record(decoder.render(pos + 24, pos + size - 4), base + pos);
+      const xml = decoder.render(pos + 24, pos + size - 4);
+      sink.record(xml, base + pos, decoder.lastNodes);
     } catch (e) {
       sink.problem(base + pos, `corrupt record: ${(e as Error).message}`);
     }

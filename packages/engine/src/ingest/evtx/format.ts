@@ -1,4 +1,5 @@
 import { winEventFromXml } from "../winevent.ts";
+import { eventFromNodes } from "./event-fields.ts";
 import type { BinaryFormat, BinaryParser, ParseSink } from "../types.ts";
 import { CHUNK_SIZE, type ChunkSink, hasChunkMagic, parseChunk } from "./chunk.ts";
 import { crc32 } from "./crc32.ts";
@@ -33,9 +34,10 @@ class EvtxParser implements BinaryParser {
 
   constructor(private readonly sink: ParseSink) {
     this.chunkSink = {
-      record: (xml, offset) => {
+      record: (xml, offset, nodes) => {
         try {
-          sink.event(winEventFromXml(xml));
+          // The fields straight from the BinXML; the XML is parsed only where that could differ.
+          sink.event(eventFromNodes(nodes, xml) ?? winEventFromXml(xml));
         } catch (e) {
           sink.problem({ offset, reason: `corrupt record: ${(e as Error).message}` });
         }
