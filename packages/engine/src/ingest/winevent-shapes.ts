@@ -1,6 +1,6 @@
 import type { FlatFields } from "../store/types.ts";
 import type { ParsedEvent } from "./types.ts";
-import { ValueAction, applyValue, finishWinEvent } from "./winevent-fields.ts";
+import { ValueAction, applyValue, finishWinEvent, newFields } from "./winevent-fields.ts";
 import { decodeEntities } from "./xml-entities.ts";
 
 /**
@@ -105,7 +105,7 @@ export class WinEventShapes {
     let amp = at.amp;
     // The first `<` at or after some position ≤ pos (-2: not searched yet, -1: none).
     let lt = -2;
-    const fields: FlatFields = {};
+    const fields = newFields();
     let unnamed: string[] | null = null;
     for (;;) {
       let node: ShapeNode | null = null;
@@ -159,7 +159,7 @@ export class WinEventShapes {
     let pos = start;
     // The keys the path has set so far, replayed with a non-empty value so that conditional
     // stores count too: a Field whose key no earlier value can have set becomes a plain store.
-    const replay: FlatFields = {};
+    const replay = newFields();
     for (let i = 0; i < n; i++) {
       const markup = src.slice(pos, trace.starts[i]!);
       const kind = trace.kinds[i]!;

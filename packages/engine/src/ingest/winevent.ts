@@ -1,7 +1,7 @@
 import type { FlatFields } from "../store/types.ts";
 import { canonicalName } from "./name-cache.ts";
 import type { ParsedEvent } from "./types.ts";
-import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, sectionOf } from "./winevent-fields.ts";
+import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, newFields, sectionOf } from "./winevent-fields.ts";
 import { type ShapeTrace, type TextCursor, ValueKind } from "./winevent-shapes.ts";
 import { decodeEntities } from "./xml-entities.ts";
 
@@ -47,7 +47,7 @@ export function winEventInText(text: string, start: number, at: TextCursor, trac
  */
 function readWinEvent(src: string, start: number, at: TextCursor | null, trace: ShapeTrace | null): ParsedEvent | null {
   const embedded = at !== null;
-  const fields: FlatFields = {};
+  const fields = newFields();
   let unnamed: string[] | null = null;
   /** Open element names (qualified, as written), for matching end tags. */
   const stack: string[] = [];

@@ -62,7 +62,9 @@ class XmlWinEventParser implements TextParser {
   ) {}
 
   write(chunk: string): void {
-    this.buf = this.buf.length === 0 ? chunk : this.buf + chunk;
+    // Joined, not concatenated: `+` makes a ConsString, and String.prototype.startsWith (the
+    // shapes' markup test) takes a slow runtime path on anything but a sequential string.
+    this.buf = this.buf.length === 0 ? chunk : [this.buf, chunk].join("");
     if (this.first) {
       const t = this.buf.trimStart();
       if (t.length < 8) return;

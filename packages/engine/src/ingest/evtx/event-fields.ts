@@ -1,7 +1,7 @@
 import type { FlatFields } from "../../store/types.ts";
 import { canonicalName } from "../name-cache.ts";
 import type { ParsedEvent } from "../types.ts";
-import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, sectionOf } from "../winevent-fields.ts";
+import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, newFields, sectionOf } from "../winevent-fields.ts";
 import { ARRAY_FLAG, VT } from "./values.ts";
 import { type AttrNode, type ElementNode, Flavor, NO_VALUES, type Values, type XNode, allEmpty } from "./binxml.ts";
 
@@ -23,7 +23,7 @@ export function eventFromNodes(nodes: XNode[], xml: string): ParsedEvent | null 
 
 /** The tokenizer's state, as in `readWinEvent`: one set of leaf variables, the innermost element's. */
 class FieldWalk {
-  readonly fields: FlatFields = {};
+  readonly fields = newFields();
   unnamed: string[] | null = null;
   sawRoot = false;
   private rootClosed = false;
