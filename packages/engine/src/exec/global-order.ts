@@ -60,35 +60,45 @@ export function mergeByRank(ds: Dataset, parts: MergePart[], total: number, nanL
   const hitSeg = new Uint16Array(total);
   const hitRow = new Uint32Array(total);
   let k = 0;
-  for (const p of parts) {
-    const ranks = g.ranks[p.seg]!;
-    const rows = p.rows;
-    for (let i = 0; i < rows.length; i++, k++) {
-      const r = rows[i]!;
-      key[k] = ranks[r]!;
-      hitSeg[k] = p.seg;
-      hitRow[k] = r;
-    }
-  }
+  // Each phase is its own small function: one long function here was optimized on partial type
+  // feedback and deoptimized at the same place on every run of the bench.
+  for (const p of parts) k = gatherRanks(g.ranks[p.seg]!, p.rows, p.seg, key, hitSeg, hitRow, k);
   const order = radixOrder(key, g.total);
-  // `key` is unchanged: the split below reads the rank of each sorted hit through `order`.
+  // Events without a time hold the lowest ranks: with `nanLast` they move from the front to the end.
+  const split = nanLast && g.nanCount > 0 ? countBelow(key, order, g.nanCount) : 0;
   const seg = new Uint16Array(total);
   const row = new Uint32Array(total);
-  // Events without a time hold the lowest ranks: with `nanLast` they move from the front to the end.
-  let split = 0;
-  if (nanLast && g.nanCount > 0) while (split < total && key[order[split]!]! < g.nanCount) split++;
-  let out = 0;
-  for (let i = split; i < total; i++, out++) {
-    const h = order[i]!;
-    seg[out] = hitSeg[h]!;
-    row[out] = hitRow[h]!;
-  }
-  for (let i = 0; i < split; i++, out++) {
-    const h = order[i]!;
-    seg[out] = hitSeg[h]!;
-    row[out] = hitRow[h]!;
-  }
+  const out = emitHits(order, split, total, hitSeg, hitRow, seg, row, 0);
+  emitHits(order, 0, split, hitSeg, hitRow, seg, row, out);
   return { seg, row, length: total };
+}
+
+/** key/hitSeg/hitRow[k…] = the rank, segment and row of each of `rows`; returns the next k. */
+function gatherRanks(ranks: Uint32Array, rows: Uint32Array, s: number, key: Uint32Array, hitSeg: Uint16Array, hitRow: Uint32Array, k: number): number {
+  for (let i = 0; i < rows.length; i++, k++) {
+    const r = rows[i]!;
+    key[k] = ranks[r]!;
+    hitSeg[k] = s;
+    hitRow[k] = r;
+  }
+  return k;
+}
+
+/** How many hits, in rank order, have a rank below `bound` (they come first). */
+function countBelow(key: Uint32Array, order: Uint32Array, bound: number): number {
+  let split = 0;
+  while (split < order.length && key[order[split]!]! < bound) split++;
+  return split;
+}
+
+/** Copies hits order[from…to) to seg/row from position `out`; returns the next position. */
+function emitHits(order: Uint32Array, from: number, to: number, hitSeg: Uint16Array, hitRow: Uint32Array, seg: Uint16Array, row: Uint32Array, out: number): number {
+  for (let i = from; i < to; i++, out++) {
+    const h = order[i]!;
+    seg[out] = hitSeg[h]!;
+    row[out] = hitRow[h]!;
+  }
+  return out;
 }
 
 /**

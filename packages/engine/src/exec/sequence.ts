@@ -24,6 +24,8 @@ import { mergeSelections, type EventList } from "./event-list.ts";
 import { FilterContext, TRUE, constantTruth, dictLeafTable, evalMask, timeBounds } from "./filter.ts";
 import { KeyInterner, NULL_KEY, compareKeyTuples, keyFunction, type KeyIds } from "./keys.ts";
 import { ExecError, timestampFilter, type RunState } from "./run.ts";
+import { Partials } from "./partials.ts";
+import type { CancelToken } from "./cancel.ts";
 import type { SequenceHit, Stream } from "./stream.ts";
 
 type SequenceSource = Extract<Source, { kind: "sequence" }>;
@@ -171,39 +173,6 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   }
 
   checkCancelled(state.ctx.cancel);
-  // Record pool: record r owns pool[r*nPos .. r*nPos+nPos) (candidate positions).
-  let pool = new Int32Array(64 * nPos);
-  let recKey = new Int32Array(64);
-  let recCount = 0;
-  const free: number[] = [];
-  const alloc = (): number => {
-    const f = free.pop();
-    if (f !== undefined) return f;
-    if ((recCount + 1) * nPos > pool.length) {
-      const np = new Int32Array(pool.length * 2);
-      np.set(pool);
-      pool = np;
-      const nk = new Int32Array(recKey.length * 2);
-      nk.set(recKey);
-      recKey = nk;
-    }
-    return recCount++;
-  };
-  // pending[s][key] = record waiting for stage s+1 (-1 none); grown as keys appear.
-  let pending: Int32Array[] = Array.from({ length: Math.max(0, nPos - 1) }, () => new Int32Array(0));
-  let pendingCap = 0;
-  const growPending = (): void => {
-    const need = interner.size;
-    if (need <= pendingCap) return;
-    pendingCap = Math.max(need, 2 * pendingCap, 64);
-    if (pending.length === 0) return;
-    pending = pending.map((p) => {
-      const np = new Int32Array(pendingCap).fill(-1);
-      np.set(p);
-      return np;
-    });
-  };
-
   /** Timestamp of the first missing-stage event of key k after `ts` (or the last before it). */
   const nearest = (m: number, k: number, ts: number, after: boolean): number | null => {
     const evs = missIndex[m]!.get(k);
@@ -254,8 +223,8 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
 
   const completed: Array<{ start: number; end: number; key: number; hit: SequenceHit }> = [];
   const finish = (rec: number): void => {
-    const positions = pool.subarray(rec * nPos, rec * nPos + nPos);
-    const k = recKey[rec]!;
+    const positions = partials.positions(rec);
+    const k = partials.recKey[rec]!;
     if (missing.length && !acceptMissing(positions, k)) return;
     const total = all.length;
     const seg = new Int32Array(total).fill(-1);
@@ -270,53 +239,49 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
     completed.push({ start: positions[0]!, end: positions[nPos - 1]!, key: k, hit: { joinKeys: interner.values[k] ?? [], seg, row } });
   };
 
-  const stepStage = (i: number, st: number, k: number): void => {
-    if (st === 0) {
-      const prev = nPos > 1 ? pending[0]![k]! : -1;
-      const rec = prev >= 0 ? prev : alloc();
-      pool[rec * nPos] = i;
-      recKey[rec] = k;
-      if (nPos === 1) {
-        finish(rec);
-        free.push(rec);
-      } else pending[0]![k] = rec;
-      return;
-    }
-    let rec = pending[st - 1]![k]!;
-    if (rec < 0) return;
-    if (positive[st]!.fork) {
-      // Endgame fork=true: the partial sequence stays for later events of this stage; continue a copy.
-      const copy = alloc();
-      pool.copyWithin(copy * nPos, rec * nPos, rec * nPos + nPos);
-      recKey[copy] = recKey[rec]!;
-      rec = copy;
-    } else pending[st - 1]![k] = -1;
-    if (maxspan !== null && maxspan > 0 && candTs[i]! - candTs[pool[rec * nPos]!]! > maxspan) {
-      free.push(rec);
-      return;
-    }
-    pool[rec * nPos + st] = i;
-    if (st === nPos - 1) {
-      finish(rec);
-      free.push(rec);
-    } else {
-      const old = pending[st]![k]!;
-      if (old >= 0) free.push(old);
-      pending[st]![k] = rec;
-    }
-  };
-
-  const batchMask = BATCH_ROWS - 1;
-  const nullKey = NULL_KEY;
+  const partials = new Partials(nPos, positive.map((p) => p.fork), candTs, maxspan, finish);
   // Sequences complete in the order they are returned (by last event), so with only `head` pipes
   // the first `limit` completions are final: stop once they are in.
   const onlyHeads = state.plan.pipes.every((p) => p.kind === "head" && p.while === undefined);
   let limit = onlyHeads && state.ctx.size !== undefined ? state.ctx.size : Infinity;
   for (const p of state.plan.pipes) if (p.kind === "head") limit = Math.min(limit, p.n);
   if (!onlyHeads) limit = Infinity;
+  scanCandidates({ list, bits, stageBit, keyFns, sameKeys, interner, partials, untilKey, untilBit, limit, done: () => completed.length, cancel: state.ctx.cancel });
+  completed.sort((a, b) => a.end - b.end || a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
+  return { kind: "sequences", sequences: completed.map((c) => c.hit) };
+}
+
+/** What the candidate scan reads (see scanCandidates). */
+interface Scan {
+  list: EventList;
+  bits: Uint32Array[];
+  stageBit: number[];
+  keyFns: Array<(seg: number, row: number) => KeyIds>;
+  sameKeys: boolean;
+  interner: KeyInterner;
+  partials: Partials;
+  untilKey: ((seg: number, row: number) => KeyIds) | null;
+  untilBit: number;
+  limit: number;
+  /** Sequences completed so far. */
+  done: () => number;
+  cancel: CancelToken | undefined;
+}
+
+/**
+ * The state machine over the candidates in event order: each event steps the stages it matches
+ * (last stage first, so one event does not move a sequence two stages), then an until event ends
+ * its keys' partial sequences. Its own function, apart from the executor's setup, so it is
+ * compiled once with full type feedback.
+ */
+function scanCandidates(c: Scan): void {
+  const { list, bits, stageBit, keyFns, sameKeys, interner, partials, untilKey, untilBit, limit } = c;
+  const nPos = stageBit.length;
+  const batchMask = BATCH_ROWS - 1;
+  const nullKey = NULL_KEY;
   for (let i = 0; i < list.length; i++) {
-    if (completed.length >= limit) break;
-    if ((i & batchMask) === 0) checkCancelled(state.ctx.cancel);
+    if (c.done() >= limit) break;
+    if ((i & batchMask) === 0) checkCancelled(c.cancel);
     const s = list.seg[i]!;
     const r = list.row[i]!;
     const b = bits[s]![r]!;
@@ -325,24 +290,15 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
       if (!(b & stageBit[st]!)) continue;
       // Usually every stage joins on the same keys (`sequence by …`): read them once per event.
       const keys = sameKeys ? (eventKeys ??= keyFns[0]!(s, r)) : keyFns[st]!(s, r);
-      if (interner.size > pendingCap) growPending();
+      if (interner.size > partials.capacity) partials.reserve(interner.size);
       if (typeof keys === "number") {
-        if (keys !== nullKey) stepStage(i, st, keys);
-      } else for (const k of keys) stepStage(i, st, k);
+        if (keys !== nullKey) partials.step(i, st, keys);
+      } else for (const k of keys) partials.step(i, st, k);
     }
     // After the stages: an until event ends sequences that reached it, but not one it completes.
     if (untilKey && b & untilBit) {
-      growPending();
-      forEachKey(untilKey(s, r), (k) => {
-        for (const p of pending) {
-          if (k < p.length && p[k]! >= 0) {
-            free.push(p[k]!);
-            p[k] = -1;
-          }
-        }
-      });
+      partials.reserve(interner.size);
+      forEachKey(untilKey(s, r), (k) => partials.end(k));
     }
   }
-  completed.sort((a, b) => a.end - b.end || a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
-  return { kind: "sequences", sequences: completed.map((c) => c.hit) };
 }

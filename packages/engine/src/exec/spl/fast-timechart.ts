@@ -39,29 +39,7 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   checkBucketCount(lo, hi, span);
   const starts = bucketStarts(lo, hi, span, tz, MAX_BUCKETS);
   const nb = starts.length;
-  // Bucket start → index, made only if a start is not where `span` arithmetic puts it (DST):
-  // 44 746 inserts of boxed doubles were a tenth of a one-minute timechart.
-  let bucketIndex: Map<number, number> | null = null;
-  const s0 = starts[0]!;
-  /** Index of the bucket starting at `start`, -1 if none: buckets are usually `span` apart, else the map says. */
-  const indexOf = (start: number): number => {
-    const guess = Math.round((start - s0) / span);
-    if (guess >= 0 && guess < nb && starts[guess] === start) return guess;
-    if (!bucketIndex) {
-      bucketIndex = new Map();
-      for (let i = 0; i < nb; i++) bucketIndex.set(starts[i]!, i);
-    }
-    return bucketIndex.get(start) ?? -1;
-  };
-  // In UTC, buckets shorter than a day are `span` apart from the first start: the bucket of t is
-  // the floor of (t - s0) / span, checked against the starts (bucketStart's modulo on doubles per
-  // bucket change was the costliest line of a one-minute timechart).
-  const regular = (tz === "UTC" || tz === "Etc/UTC") && span < 86_400_000 && starts.every((x, i) => x === s0 + i * span);
-  const regularIndex = (t: number): number => {
-    const g = Math.floor((t - s0) / span);
-    if (g >= 0 && g < nb && starts[g]! <= t && (g + 1 === nb || t < starts[g + 1]!)) return g;
-    return indexOf(bucketStart(t, span, tz));
-  };
+  const buckets = new Buckets(starts, span, tz, hi);
   const by = pipe.by;
   // Per dictionary: counts[id * buckets + bucket], so each value's series is one contiguous run
   // (handed on as the result column without a copy); events without the field count in `noField` (NULL).
@@ -69,62 +47,35 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   const noField = new Float64Array(nb);
   const numCounts = new Map<number, Float64Array>();
   const totals = new Float64Array(nb);
+  let bucketOf = new Int32Array(0);
   for (const { seg: s, rows } of picks) {
     const seg = ds.segments[s]!;
-    const stored = by === null ? undefined : columnOf(seg, by);
-    const col = dictColumn(stored);
-    let cell: { size: number; counts: Float64Array } | null = null;
-    if (col && col.kind !== "num") {
-      cell = perDict.get(col.dict) ?? null;
-      if (!cell || cell.size < col.dict.size) {
-        const size = col.dict.size;
-        const counts = new Float64Array(nb * size);
-        if (cell) counts.set(cell.counts);
-        cell = { size, counts };
-        perDict.set(col.dict, cell);
-      }
+    const col = by === null ? undefined : dictColumn(columnOf(seg, by));
+    if (bucketOf.length < rows.length) bucketOf = new Int32Array(Math.max(rows.length, bucketOf.length * 2));
+    // Two passes of small loops, each compiled for one kind of array: the bucket of every row
+    // (-1: no time or no bucket), then the counts (one function over every column kind was
+    // recompiled again and again in the bench's first runs).
+    buckets.of(seg.time, rows, bucketOf);
+    countTotals(bucketOf, rows.length, totals);
+    if (by === null) continue;
+    if (!col) {
+      countTotals(bucketOf, rows.length, noField);
+      continue;
     }
-    const time = seg.time;
-    // The current bucket [curStart, curEnd), per segment: this segment's rows ascend in time.
-    let curStart = Infinity;
-    let curEnd = -Infinity;
-    let b = -1;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      const t = time[r]!;
-      if (Number.isNaN(t)) continue;
-      if (!(t >= curStart && t < curEnd)) {
-        b = regular ? regularIndex(t) : indexOf(bucketStart(t, span, tz));
-        curStart = b >= 0 ? starts[b]! : t;
-        curEnd = b >= 0 ? (starts[b + 1] ?? hi + 1) : t;
-      }
-      if (b < 0) continue;
-      totals[b]!++;
-      if (by === null) continue;
-      if (!col) {
-        noField[b]!++;
-        continue;
-      }
-      if (col.kind === "str") {
-        const id = col.ids[r]!;
-        if (id === 0) noField[b]!++;
-        else cell!.counts[id * nb + b]!++;
-      } else if (col.kind === "multi") {
-        const a = col.offsets[r]!;
-        const e = col.offsets[r + 1]!;
-        if (a === e) noField[b]!++;
-        for (let j = a; j < e; j++) cell!.counts[col.ids[j]! * nb + b]!++;
-      } else {
-        const v = col.values[r]!;
-        if (Number.isNaN(v)) {
-          noField[b]!++;
-          continue;
-        }
-        let c = numCounts.get(v);
-        if (!c) numCounts.set(v, (c = new Float64Array(nb)));
-        c[b]!++;
-      }
+    if (col.kind === "num") {
+      countNumbers(col.values, rows, bucketOf, noField, numCounts, nb);
+      continue;
     }
+    let cell = perDict.get(col.dict) ?? null;
+    if (!cell || cell.size < col.dict.size) {
+      const size = col.dict.size;
+      const counts = new Float64Array(nb * size);
+      if (cell) counts.set(cell.counts);
+      cell = { size, counts };
+      perDict.set(col.dict, cell);
+    }
+    if (col.kind === "str") countIds(col.ids, rows, bucketOf, noField, cell.counts, nb);
+    else countMulti(col.offsets, col.ids, rows, bucketOf, noField, cell.counts, nb);
   }
   const name = pipe.aggregations[0]!.as;
   // The result is columns: `_time` in seconds, then one count column per series (see columns.ts).
@@ -189,4 +140,118 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   const withOther = hasOther && pipe.useOther;
   const fields = ["_time", ...keys, ...(withOther ? ["OTHER"] : [])];
   return columnarTable(fields, [time, ...keys.map((k) => series.get(k)!.counts), ...(withOther ? [other] : [])], nb);
+}
+
+/**
+ * Bucket of an event time: rows of a segment ascend in time, so a row mostly stays in the
+ * bucket of the previous one; a new bucket is found by arithmetic on the starts in UTC (buckets
+ * shorter than a day are `span` apart: the floor of (t - s0) / span, checked against the
+ * starts; bucketStart's modulo on doubles per bucket change was the costliest line of a
+ * one-minute timechart), else by bucketStart and the starts' positions.
+ */
+class Buckets {
+  private readonly nb: number;
+  private readonly s0: number;
+  private readonly regular: boolean;
+  /** Bucket start → index, made only if a start is not where `span` arithmetic puts it (DST): 44 746 inserts of boxed doubles were a tenth of a one-minute timechart. */
+  private index: Map<number, number> | null = null;
+
+  constructor(
+    private readonly starts: number[],
+    private readonly span: number,
+    private readonly tz: string,
+    /** The last event time: the last bucket ends after it. */
+    private readonly hi: number,
+  ) {
+    this.nb = starts.length;
+    this.s0 = starts[0]!;
+    this.regular = (tz === "UTC" || tz === "Etc/UTC") && span < 86_400_000 && starts.every((x, i) => x === this.s0 + i * span);
+  }
+
+  /** out[i] = bucket of row rows[i] (-1: no time, or outside every bucket). */
+  of(time: Float64Array, rows: Uint32Array, out: Int32Array): void {
+    const starts = this.starts;
+    let curStart = Infinity;
+    let curEnd = -Infinity;
+    let b = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const t = time[rows[i]!]!;
+      if (t !== t) {
+        out[i] = -1;
+        continue;
+      }
+      if (!(t >= curStart && t < curEnd)) {
+        b = this.find(t);
+        curStart = b >= 0 ? starts[b]! : t;
+        curEnd = b >= 0 ? (starts[b + 1] ?? this.hi + 1) : t;
+      }
+      out[i] = b;
+    }
+  }
+
+  private find(t: number): number {
+    if (this.regular) {
+      const g = Math.floor((t - this.s0) / this.span);
+      if (g >= 0 && g < this.nb && this.starts[g]! <= t && (g + 1 === this.nb || t < this.starts[g + 1]!)) return g;
+    }
+    return this.indexOf(bucketStart(t, this.span, this.tz));
+  }
+
+  /** Index of the bucket starting at `start`, -1 if none: buckets are usually `span` apart, else the map says. */
+  private indexOf(start: number): number {
+    const guess = Math.round((start - this.s0) / this.span);
+    if (guess >= 0 && guess < this.nb && this.starts[guess] === start) return guess;
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < this.nb; i++) this.index.set(this.starts[i]!, i);
+    }
+    return this.index.get(start) ?? -1;
+  }
+}
+
+/** counts[b]++ for every row's bucket. */
+function countTotals(bucketOf: Int32Array, n: number, counts: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf[i]!;
+    if (b >= 0) counts[b]!++;
+  }
+}
+
+/** A dictionary column: counts[id × nb + bucket]; rows without a value count as NULL. */
+function countIds(ids: ArrayLike<number>, rows: Uint32Array, bucketOf: Int32Array, noField: Float64Array, counts: Float64Array, nb: number): void {
+  for (let i = 0; i < rows.length; i++) {
+    const b = bucketOf[i]!;
+    if (b < 0) continue;
+    const id = ids[rows[i]!]!;
+    if (id === 0) noField[b]!++;
+    else counts[id * nb + b]!++;
+  }
+}
+
+function countMulti(offsets: Uint32Array, ids: Uint32Array, rows: Uint32Array, bucketOf: Int32Array, noField: Float64Array, counts: Float64Array, nb: number): void {
+  for (let i = 0; i < rows.length; i++) {
+    const b = bucketOf[i]!;
+    if (b < 0) continue;
+    const r = rows[i]!;
+    const a = offsets[r]!;
+    const e = offsets[r + 1]!;
+    if (a === e) noField[b]!++;
+    for (let j = a; j < e; j++) counts[ids[j]! * nb + b]!++;
+  }
+}
+
+/** A numeric column: one count array per distinct number. */
+function countNumbers(values: Float64Array, rows: Uint32Array, bucketOf: Int32Array, noField: Float64Array, numCounts: Map<number, Float64Array>, nb: number): void {
+  for (let i = 0; i < rows.length; i++) {
+    const b = bucketOf[i]!;
+    if (b < 0) continue;
+    const v = values[rows[i]!]!;
+    if (v !== v) {
+      noField[b]!++;
+      continue;
+    }
+    let c = numCounts.get(v);
+    if (!c) numCounts.set(v, (c = new Float64Array(nb)));
+    c[b]!++;
+  }
 }
