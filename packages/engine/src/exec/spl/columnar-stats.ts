@@ -1,7 +1,6 @@
 import type { Aggregation, Pipe } from "../../lang/plan.ts";
-import { assertNever, columnOf, type Dataset } from "../../store/dataset.ts";
-import type { Dict } from "../../store/dict.ts";
-import { dictColumn, type DictColumn } from "../../store/slice.ts";
+import { columnOf, type Dataset } from "../../store/dataset.ts";
+import { dictColumn } from "../../store/slice.ts";
 import type { Scalar, Segment } from "../../store/types.ts";
 import { LatestForm } from "./latest-form.ts";
 import type { SegmentPick } from "./picks.ts";
