@@ -65,35 +65,14 @@ function countBy(ds: Dataset, picks: SegmentPick[], field: string): Map<string, 
     // Boolean columns group as true/false values in the general executor: leave them to it.
     if (col.kind === "str" && col.boolean) return null;
     if (col.kind === "num") {
-      const values = col.values;
       small ??= new Float64Array(SMALL_INT);
-      for (let i = 0; i < rows.length; i++) {
-        const v = values[rows[i]!]!;
-        // Integers in [1, 2^16) count by index; NaN (absent), other numbers and zero (0 and -0
-        // share a key, and the first seen gives its value) go through the Map.
-        if (v > 0 && v < SMALL_INT && (v | 0) === v) small[v]!++;
-        else if (v === v) nums.set(v, (nums.get(v) ?? 0) + 1);
-      }
+      countNumbers(col.values, rows, small, nums);
       continue;
     }
-    let table = perDict.get(col.dict);
-    if (!table || table.length < col.dict.size) {
-      const bigger = new Float64Array(col.dict.size);
-      if (table) bigger.set(table);
-      table = bigger;
-      perDict.set(col.dict, table);
-    }
-    if (col.kind === "str") {
-      // Id 0 (absent) counts into cell 0, which is never read.
-      const ids = col.ids;
-      for (let i = 0; i < rows.length; i++) table[ids[rows[i]!]!]!++;
-    } else {
-      const { offsets, ids } = col;
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i]!;
-        for (let j = offsets[r]!; j < offsets[r + 1]!; j++) table[ids[j]!]!++;
-      }
-    }
+    const table = tableFor(perDict, col.dict);
+    // Small loops of their own per column kind (compiled once each; see columnar-stats).
+    if (col.kind === "str") countIds(col.ids, rows, table);
+    else countMulti(col.offsets, col.ids, rows, table);
   }
   const out = new Map<string, Count>();
   for (const [dict, t] of perDict) {
@@ -115,4 +94,40 @@ function countBy(ds: Dataset, picks: SegmentPick[], field: string): Map<string, 
   if (small) for (let v = 0; v < SMALL_INT; v++) if (small[v]! > 0) addNumber(v, small[v]!);
   for (const [v, n] of nums) addNumber(v, n);
   return out;
+}
+
+/** The count table of a dictionary, grown to its size. */
+function tableFor(perDict: Map<Dict, Float64Array>, dict: Dict): Float64Array {
+  let table = perDict.get(dict);
+  if (!table || table.length < dict.size) {
+    const bigger = new Float64Array(dict.size);
+    if (table) bigger.set(table);
+    table = bigger;
+    perDict.set(dict, table);
+  }
+  return table;
+}
+
+/** table[id]++ per row; id 0 (absent) counts into cell 0, which is never read. */
+function countIds(ids: ArrayLike<number>, rows: Uint32Array, table: Float64Array): void {
+  for (let i = 0; i < rows.length; i++) table[ids[rows[i]!]!]!++;
+}
+
+function countMulti(offsets: Uint32Array, ids: Uint32Array, rows: Uint32Array, table: Float64Array): void {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let j = offsets[r]!; j < offsets[r + 1]!; j++) table[ids[j]!]!++;
+  }
+}
+
+/**
+ * Integers in [1, 2^16) count by index; NaN (absent), other numbers and zero (0 and -0 share a
+ * key, and the first seen gives its value) go through the Map.
+ */
+function countNumbers(values: Float64Array, rows: Uint32Array, small: Float64Array, nums: Map<number, number>): void {
+  for (let i = 0; i < rows.length; i++) {
+    const v = values[rows[i]!]!;
+    if (v > 0 && v < SMALL_INT && (v | 0) === v) small[v]!++;
+    else if (v === v) nums.set(v, (nums.get(v) ?? 0) + 1);
+  }
 }
