@@ -8,6 +8,7 @@ import type { Row, Table } from "./table.ts";
 import { columnarTable } from "./columns.ts";
 import type { Value } from "../functions/registry.ts";
 import { Groups } from "./groups.ts";
+import { SCRATCH, scratchInt32 } from "./scratch.ts";
 import { fromList } from "./values.ts";
 import { ValueIndex } from "./value-index.ts";
 
@@ -55,8 +56,6 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
   const nBy = p.by.length;
   const groups = new Groups(nBy);
   const states: AggState[] = p.aggregations.map((agg) => newState(agg, 1024));
-  let codes: Int32Array[] = p.by.map(() => new Int32Array(0));
-  let groupOf = new Int32Array(0);
   const colsOfPick = picks.map(({ seg }) => p.by.map((f) => dictColumn(columnOf(ds.segments[seg]!, f))));
   const forms = LatestForm.of(colsOfPick, nBy);
   for (let pi = 0; pi < picks.length; pi++) {
@@ -67,10 +66,9 @@ export function columnarStats(ds: Dataset, picks: SegmentPick[], p: StatsPipe): 
     if (byCols.some((c) => c?.kind === "multi" || (c?.kind === "str" && c.boolean))) return null;
     // A BY field the segment lacks: none of its events has every key.
     if (byCols.some((c) => !c)) continue;
-    if (groupOf.length < n) {
-      groupOf = new Int32Array(Math.max(n, groupOf.length * 2));
-      codes = codes.map(() => new Int32Array(groupOf.length));
-    }
+    // Each array has its own length: ask for every one (a lookup when it is big enough).
+    const groupOf = scratchInt32(SCRATCH.groupOf, n);
+    const codes = p.by.map((_, k) => scratchInt32(SCRATCH.codes0 + k, n));
     for (let k = 0; k < nBy; k++) byIndex[k]!.codesOf(byCols[k]!, rows, codes[k]!);
     groups.assign(codes, n, groupOf, byIndex[0]!.values.length);
     for (const st of states) growState(st, groups.count);

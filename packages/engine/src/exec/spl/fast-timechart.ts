@@ -8,6 +8,7 @@ import { MAX_BUCKETS, autoSpanMs, checkBucketCount } from "./pipes/chart.ts";
 import type { SegmentPick } from "./picks.ts";
 import { limitSeries } from "./series.ts";
 import { columnarTable } from "./columns.ts";
+import { SCRATCH, scratchInt32 } from "./scratch.ts";
 import type { Table } from "./table.ts";
 
 /**
@@ -47,11 +48,10 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   const noField = new Float64Array(nb);
   const numCounts = new Map<number, Float64Array>();
   const totals = new Float64Array(nb);
-  let bucketOf = new Int32Array(0);
   for (const { seg: s, rows } of picks) {
     const seg = ds.segments[s]!;
     const col = by === null ? undefined : dictColumn(columnOf(seg, by));
-    if (bucketOf.length < rows.length) bucketOf = new Int32Array(Math.max(rows.length, bucketOf.length * 2));
+    const bucketOf = scratchInt32(SCRATCH.timechartBuckets, rows.length);
     // Two passes of small loops, each compiled for one kind of array: the bucket of every row
     // (-1: no time or no bucket), then the counts (one function over every column kind was
     // recompiled again and again in the bench's first runs).
