@@ -50,7 +50,7 @@ export { orderKeysFor } from "./exec/order.ts";
 export type { OrderSpec } from "./exec/order.ts";
 export { processTree, processTreeForEvent } from "./views/process-tree.ts";
 export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, ProcessTreeOptions } from "./views/process-tree.ts";
-export { runEql, runEqlPlan, runEqlDetailed, eqlUnknownFields, eqlExecContext } from "./api/eql.ts";
+export { runEql, runEqlPlan, runEqlDetailed, eqlUnknownFields, eqlExecContext, eventHit } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence, EqlDetailedResult, UnknownField } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
 export { pivot, pivotSummaryOf, RELATED as PIVOT_RELATED, userKey, looksLikeIp } from "./views/pivot.ts";
@@ -61,7 +61,7 @@ export type { SplOptions, SplResult, ParsedSpl, SplParseOptions, SplStage, SplCo
 export type { TableColumns } from "./exec/stream.ts";
 export { parseSplPipeline, appendSplFilter, printSplPipeline, splWithFilter } from "./api/spl.ts";
 export type { SplPipelineNode, SplStageNode, SplFilterNode } from "./api/spl.ts";
-export { applyMapping, parseMapping } from "./exec/mapping.ts";
+export { applyMapping, parseMapping, segmentIndex } from "./exec/mapping.ts";
 export type { MappingSummary, ApplyMappingOptions } from "./exec/mapping.ts";
 export { ViewsService, viewsOf } from "./views/service.ts";
 export type { DecodeRequest, EnrichRequest, EnrichResult, LookupInfo, LookupsRequest, PivotRequest, ProcessTreeRequest, SankeyRequest, TimeBounds, ViewsHost } from "./views/service.ts";

@@ -40,6 +40,13 @@ export const enum ValueAction {
   NewField,
   /** Text of a `<Data>` without a Name: one more value of `Data`. */
   Unnamed,
+  // A System child's text or attribute with its field worked out beforehand (see `resolveSystem`):
+  /** Stored under `name`, replacing what is there. */
+  Assign,
+  /** Stored as EventID and as EventCode. */
+  AssignEventId,
+  /** Stored under `name` when not empty. */
+  AssignNonEmpty,
 }
 
 /** The section a child of `<Event>` opens. */
@@ -105,20 +112,49 @@ export function applyValue(
     case ValueAction.Unnamed:
       (unnamed ??= []).push(value);
       return unnamed;
+    case ValueAction.Assign:
+      fields[name] = value;
+      return unnamed;
+    case ValueAction.AssignEventId:
+      fields.EventID = value;
+      fields.EventCode = value;
+      return unnamed;
+    case ValueAction.AssignNonEmpty:
+      if (value) fields[name] = value;
+      return unnamed;
   }
+}
+
+/**
+ * A SystemText or SystemAttribute action as the store it makes: [Assign…, field] or [Ignore, ""].
+ * For readers that decide once per place in the markup (winevent-shapes.ts).
+ */
+export function resolveSystem(action: ValueAction, name: string, element: string): [ValueAction, string] {
+  if (action === ValueAction.SystemText) {
+    const key = systemTextKey(name);
+    return key === "" ? [ValueAction.Ignore, ""] : [key === "EventID" ? ValueAction.AssignEventId : ValueAction.Assign, key];
+  }
+  if (action === ValueAction.SystemAttribute) {
+    const key = systemAttributeKey(element, name);
+    return key === "" ? [ValueAction.Ignore, ""] : [element === "Correlation" ? ValueAction.AssignNonEmpty : ValueAction.Assign, key];
+  }
+  return [action, name];
 }
 
 /** System children whose text is a field; EventID is also stored as EventCode (RecordNumber is an alias). */
 function systemText(fields: FlatFields, name: string, text: string): void {
+  const key = systemTextKey(name);
+  if (key === "") return;
+  fields[key] = text;
+  if (key === "EventID") fields.EventCode = text;
+}
+
+/** The field the text of System child `name` is stored as, "" for none. */
+function systemTextKey(name: string): string {
   switch (name) {
+    // RecordNumber (Splunk's name) is an alias of EventRecordID, added by the Windows normalisers.
     case "EventID":
-      fields.EventID = text;
-      fields.EventCode = text;
-      return;
     case "EventRecordID":
-      // RecordNumber (Splunk's name) is an alias of this field, added by the Windows normalisers.
-      fields.EventRecordID = text;
-      return;
     case "Version":
     case "Level":
     case "Task":
@@ -126,34 +162,33 @@ function systemText(fields: FlatFields, name: string, text: string): void {
     case "Keywords":
     case "Channel":
     case "Computer":
-      fields[name] = text;
-      return;
+      return name;
     default:
-      return;
+      return "";
   }
 }
 
-/** System children whose attributes are fields. */
+/** System children whose attributes are fields (Correlation's only when not empty). */
 function systemAttribute(fields: FlatFields, element: string, attr: string, value: string): void {
+  const key = systemAttributeKey(element, attr);
+  if (key !== "" && (value || element !== "Correlation")) fields[key] = value;
+}
+
+/** The field attribute `attr` of System child `element` is stored as, "" for none. */
+function systemAttributeKey(element: string, attr: string): string {
   switch (element) {
     case "Provider":
-      if (attr === "Name") fields.Provider = value;
-      else if (attr === "Guid") fields.ProviderGuid = value;
-      return;
+      return attr === "Name" ? "Provider" : attr === "Guid" ? "ProviderGuid" : "";
     case "TimeCreated":
-      if (attr === "SystemTime") fields.SystemTime = value;
-      return;
+      return attr === "SystemTime" ? "SystemTime" : "";
     case "Execution":
-      if (attr === "ProcessID" || attr === "ThreadID") fields[attr] = value;
-      return;
+      return attr === "ProcessID" || attr === "ThreadID" ? attr : "";
     case "Security":
-      if (attr === "UserID") fields.UserID = value;
-      return;
+      return attr === "UserID" ? "UserID" : "";
     case "Correlation":
-      if ((attr === "ActivityID" || attr === "RelatedActivityID") && value) fields[attr] = value;
-      return;
+      return attr === "ActivityID" || attr === "RelatedActivityID" ? attr : "";
     default:
-      return;
+      return "";
   }
 }
 

@@ -1,6 +1,5 @@
-import type { FlatFields } from "../store/types.ts";
 import type { ParsedEvent } from "./types.ts";
-import { ValueAction, applyValue, finishWinEvent, newFields } from "./winevent-fields.ts";
+import { ValueAction, applyValue, finishWinEvent, newFields, resolveSystem } from "./winevent-fields.ts";
 import { decodeEntities } from "./xml-entities.ts";
 
 /**
@@ -81,8 +80,8 @@ interface ShapeNode {
   /** The closing quote of an Attribute value. */
   quote: string;
   action: ValueAction;
+  /** The field it is stored under (System children's resolved: see `resolveSystem`). */
   name: string;
-  element: string;
   /** What may follow, tried in order. */
   next: ShapeNode[];
 }
@@ -125,7 +124,7 @@ export class WinEventShapes {
           at.amp = amp;
           return finishWinEvent(src.slice(start, pos), fields, unnamed);
         case ValueKind.Empty:
-          unnamed = applyValue(fields, unnamed, node.action, node.name, node.element, "");
+          unnamed = applyValue(fields, unnamed, node.action, node.name, "", "");
           options = node.next;
           continue;
         case ValueKind.Text:
@@ -144,7 +143,7 @@ export class WinEventShapes {
       if (node.action !== ValueAction.Ignore) {
         if (amp !== -1 && amp < pos) amp = src.indexOf("&", pos);
         const value = amp >= 0 && amp < end ? decodeEntities(src, pos, end) : src.slice(pos, end);
-        unnamed = applyValue(fields, unnamed, node.action, node.name, node.element, value);
+        unnamed = applyValue(fields, unnamed, node.action, node.name, "", value);
       }
       pos = end;
       options = node.next;
@@ -163,14 +162,15 @@ export class WinEventShapes {
     for (let i = 0; i < n; i++) {
       const markup = src.slice(pos, trace.starts[i]!);
       const kind = trace.kinds[i]!;
-      let action = trace.actions[i]!;
-      if (action === ValueAction.Field && replay[trace.names[i]!] === undefined) action = ValueAction.NewField;
-      applyValue(replay, null, action, trace.names[i]!, trace.elements[i]!, "x");
-      const name = trace.names[i]!;
-      const element = trace.elements[i]!;
+      // System children's values as the store they make, decided here once.
+      const resolved = resolveSystem(trace.actions[i]!, trace.names[i]!, trace.elements[i]!);
+      const name = resolved[1];
+      let action = resolved[0];
+      if (action === ValueAction.Field && replay[name] === undefined) action = ValueAction.NewField;
+      applyValue(replay, null, action, name, "", "x");
       let node: ShapeNode | undefined;
       for (const o of options) {
-        if (o.markup === markup && o.kind === kind && o.action === action && o.name === name && o.element === element) {
+        if (o.markup === markup && o.kind === kind && o.action === action && o.name === name) {
           node = o;
           break;
         }
@@ -182,7 +182,6 @@ export class WinEventShapes {
           quote: kind === ValueKind.Attribute ? markup.charAt(markup.length - 1) : "",
           action,
           name,
-          element,
           next: [],
         };
         options.push(node);

@@ -1,4 +1,3 @@
-import type { FlatFields } from "../store/types.ts";
 import { canonicalName } from "./name-cache.ts";
 import type { ParsedEvent } from "./types.ts";
 import { Section, ValueAction, applyValue, finishWinEvent, leafAction, leafField, newFields, sectionOf } from "./winevent-fields.ts";

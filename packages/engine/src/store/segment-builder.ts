@@ -27,6 +27,10 @@ export class SegmentBuilder {
     this.time.push(time);
     this.seq.push(seq);
     this.raw.push(raw);
+    if (Object.getPrototypeOf(fields) === null) {
+      this.addDictionary(row, fields);
+      return;
+    }
     // Events of one log mostly share their field order: match names by position against the
     // previous event's (cheap string identity checks) and fall back to the map when they differ.
     const names = this.lastNames;
@@ -49,6 +53,36 @@ export class SegmentBuilder {
     if (i < names.length) {
       names.length = i;
       cols.length = i;
+    }
+  }
+
+  /**
+   * `add` for an object without a prototype, which the Windows parsers build as a dictionary
+   * (newFields): Object.keys enumerates those faster than for…in, which looks each key up again
+   * (measured 8-10% of XmlWinEventLog ingest). Plain objects, as JSON.parse makes them, keep an
+   * enumeration cache that for…in uses directly, so they stay on the loop in `add`.
+   */
+  private addDictionary(row: number, fields: FlatFields): void {
+    const names = this.lastNames;
+    const cols = this.lastCols;
+    const keys = Object.keys(fields);
+    for (let i = 0; i < keys.length; i++) {
+      const name = keys[i]!;
+      let col: ColumnBuilder;
+      if (i < names.length && names[i] === name) {
+        col = cols[i]!;
+      } else {
+        col = this.columnFor(name);
+        names[i] = name;
+        cols[i] = col;
+      }
+      const value = fields[name];
+      if (value === null || value === undefined) continue;
+      col.add(row, value);
+    }
+    if (keys.length < names.length) {
+      names.length = keys.length;
+      cols.length = keys.length;
     }
   }
 

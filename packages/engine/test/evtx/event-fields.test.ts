@@ -232,5 +232,8 @@ function randomElement(w: BinXmlWriter, rnd: () => number, values: Array<[number
 function randomRecord(w: BinXmlWriter, rnd: () => number, values: Array<[number, number[]]> | null): void {
   if (rnd() < 0.05) w.text(pick(rnd, [" ", "\n", "x", "&amp;"]));
   randomElement(w, rnd, values, 0, "");
-  if (rnd() < 0.05) (rnd() < 0.5 ? w.text(pick(rnd, [" ", "x"])) : randomElement(w, rnd, values, 0, ""));
+  if (rnd() < 0.05) {
+    if (rnd() < 0.5) w.text(pick(rnd, [" ", "x"]));
+    else randomElement(w, rnd, values, 0, "");
+  }
 }
