@@ -5,7 +5,7 @@
  * types look exactly as in a full local load and the local executors give the same answers.
  */
 import { Dataset, type Column, type Dict, type Segment } from "@quarry/engine";
-import type { DatasetInfo, FieldColumn, StoredKind } from "./layout.ts";
+import type { DatasetInfo, FieldColumn, SegmentMeta, StoredKind } from "./layout.ts";
 
 /** One event row as selected by `eventColumns`. */
 export type EventRow = Record<string, unknown>;
@@ -26,26 +26,39 @@ interface Pending {
   values: Array<Array<number | number[]>>;
 }
 
+/**
+ * A rebuild of only some columns (the first phase of a two-phase run): `keep` lists, per segment,
+ * the stored field names whose columns came back; the others are left out of the segment. Without
+ * `raw` every event's raw text is empty.
+ */
+export interface PartialRebuild {
+  keep: (seg: SegmentMeta) => ReadonlySet<string>;
+  raw: boolean;
+}
+
 /** Builds a dataset from rows in ascending `_seq` order (dictionary ids are handed out in that order, as at ingest). */
-export function rebuildDataset(info: DatasetInfo, rows: Iterable<EventRow>): Dataset {
+export function rebuildDataset(info: DatasetInfo, rows: Iterable<EventRow>, partial?: PartialRebuild): Dataset {
   const ds = new Dataset();
   const pending = new Map<number, Pending>();
   for (const meta of info.segments) {
+    const keep = partial?.keep(meta);
+    const columns = keep ? meta.columns.filter(([name]) => keep.has(name)) : meta.columns;
     pending.set(meta.id, {
-      kinds: meta.columns.map(([name, kind, bool, col]) => [name, kind, bool, info.columns.get(col)!, ds.dict(name)]),
+      kinds: columns.map(([name, kind, bool, col]) => [name, kind, bool, info.columns.get(col)!, ds.dict(name)]),
       seq: [],
       time: [],
       raw: [],
-      values: meta.columns.map(() => []),
+      values: columns.map(() => []),
     });
   }
+  const withRaw = partial?.raw ?? true;
   for (const row of rows) {
     const p = pending.get(Number(row._segment));
     if (!p) continue;
     const row_i = p.seq.length;
     p.seq.push(Number(row._seq));
     p.time.push(row._ts === null || row._ts === undefined ? NaN : Number(row._ts));
-    p.raw.push(String(row._raw ?? ""));
+    p.raw.push(withRaw ? String(row._raw ?? "") : "");
     for (let c = 0; c < p.kinds.length; c++) {
       const [, kind, , field, dict] = p.kinds[c]!;
       const v = row[field.col];

@@ -1,21 +1,17 @@
 /**
- * Running EQL and SPL against a ClickHouse dataset. The query is parsed and lowered once by the
- * engine's own front ends; the plan's event selection (source filter, sequence/sample stage
- * filters, time range) is compiled to SQL and runs in ClickHouse; the selected events stream back
- * in ingest order and are rebuilt into a local dataset, on which the engine's executors (sequence
- * matcher, stats, timechart…) produce exactly the response a local run produces.
+ * Running SPL against a ClickHouse dataset, and the event fetches both languages share. The query
+ * is parsed and lowered once by the engine's own front ends; the plan's event selection (source
+ * filter, sequence/sample stage filters, time range) is compiled to SQL and runs in ClickHouse;
+ * the selected events stream back in ingest order and are rebuilt into a local dataset, on which
+ * the engine's executors (stats, timechart…) produce exactly the response a local run produces.
+ * EQL runs from `eql-remote.ts`.
  */
 import {
   Dataset,
   applyMapping,
-  lowerEql,
-  parseEql,
   parseSpl,
-  runEql,
   runSpl,
   runSplPipes,
-  type EqlOptions,
-  type EqlResponse,
   type FieldType,
   type QueryPlan,
   type SplOptions,
@@ -30,11 +26,11 @@ import { pushTop } from "./top.ts";
 import { pushTimechart } from "./timechart.ts";
 import { pushChart } from "./chart.ts";
 import { ident, literal } from "./sql.ts";
-import { eqlReduction, eventReduction, type Reduction } from "./reduce.ts";
+import { eventReduction, type Reduction } from "./reduce.ts";
 import type { CompileContext } from "./compile.ts";
 
 /** Where a remote run did its work (see `RemoteOptions.onSql`). */
-export type RemoteMode = "events" | "stats" | "top" | "timechart" | "chart" | Reduction["mode"];
+export type RemoteMode = "events" | "stats" | "top" | "timechart" | "chart" | Reduction["mode"] | "match" | "hits";
 
 /** Options shared by remote runs. */
 export interface RemoteOptions {
@@ -45,7 +41,9 @@ export interface RemoteOptions {
   mappings?: Array<{ text: string; index?: string }>;
   /**
    * Called with the SQL that ran: `events` selected events for the local executors, `stats`,
-   * `top`, `timechart`, `chart` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse.
+   * `top`, `timechart`, `chart` aggregated in ClickHouse, `head`/`tail`/`dedup` events cut by ORDER BY … LIMIT [BY] in ClickHouse;
+   * an EQL run in two phases reports `match` (the selected events with only the columns the
+   * matcher reads) then `hits` (the complete events of the returned hits, by `_seq`; `pred` null).
    */
   onSql?: (sql: string, pred: Pred | null, mode: RemoteMode) => void;
 }
@@ -61,7 +59,7 @@ export function selectSql(info: DatasetInfo, dataset: string, pred: Pred | null,
 }
 
 /** Rows of committed loads only. */
-function whereLoaded(info: DatasetInfo): string {
+export function whereLoaded(info: DatasetInfo): string {
   return `_load IN (${info.loads.map((l) => literal(l.load)).join(", ") || "''"})`;
 }
 
@@ -83,6 +81,25 @@ async function segmentsHolding(conn: Connection, dataset: string, info: DatasetI
   return holding;
 }
 
+/** What a fetch for a plan works from: the dataset's metadata, the compile context and the plan's compiled selection. */
+export interface PlanScope {
+  conn: Connection;
+  info: DatasetInfo;
+  ctx: CompileContext;
+  pred: Pred | null;
+  /** Signal and query id of the run, for every request it makes. */
+  req: { signal?: AbortSignal; queryId?: string };
+}
+
+/** Reads the dataset's metadata and compiles the plan's event selection. */
+export async function planScope(conn: Connection, target: Target, plan: QueryPlan, opts: RemoteOptions): Promise<PlanScope> {
+  const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
+  const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const facts = mappingFacts(opts.mappings);
+  const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
+  return { conn, info, ctx, pred: planPredicate(plan, ctx), req };
+}
+
 /** Fetches the events a plan needs and rebuilds them into a local dataset. */
 export async function fetchForPlan(
   target: Target,
@@ -92,26 +109,27 @@ export async function fetchForPlan(
 ): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string; scanned?: number }> {
   const conn = new Connection(target.url);
   try {
-    const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
-    const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-    const facts = mappingFacts(opts.mappings);
-    const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
-    const pred = planPredicate(plan, ctx);
-    const live = pred === null ? undefined : await segmentsHolding(conn, target.dataset, info, pred, withLiveSegments(plan, ctx).live, req);
-    const cut = cutFor?.(pred, ctx) ?? undefined;
-    const sql = selectSql(info, target.dataset, pred, live, cut);
-    opts.onSql?.(sql, pred, cut?.mode ?? "events");
-    const rows = await conn.rows(sql, req);
-    const dataset = rebuildDataset(info, rows);
-    for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
-    if (!cut?.count) return { dataset, info, sql };
-    // The run sees only the kept events; how many the search selected is counted in ClickHouse.
-    const where = [whereLoaded(info), ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
-    const n = await conn.rows<{ n: string }>(`SELECT count() AS n FROM ${ident(tables(target.dataset).events)} WHERE ${where}`, req);
-    return { dataset, info, sql, scanned: Number(n[0]?.n ?? 0) };
+    const scope = await planScope(conn, target, plan, opts);
+    return await fetchScoped(scope, target, plan, opts, cutFor?.(scope.pred, scope.ctx) ?? undefined);
   } finally {
     await conn.close();
   }
+}
+
+/** Fetches the selected events whole (optionally cut in SQL) and rebuilds them, mappings applied. */
+export async function fetchScoped(scope: PlanScope, target: Target, plan: QueryPlan, opts: RemoteOptions, cut: Reduction | undefined): Promise<{ dataset: Dataset; info: DatasetInfo; sql: string; scanned?: number }> {
+  const { conn, info, ctx, pred, req } = scope;
+  const live = pred === null ? undefined : await segmentsHolding(conn, target.dataset, info, pred, withLiveSegments(plan, ctx).live, req);
+  const sql = selectSql(info, target.dataset, pred, live, cut);
+  opts.onSql?.(sql, pred, cut?.mode ?? "events");
+  const rows = await conn.rows(sql, req);
+  const dataset = rebuildDataset(info, rows);
+  for (const m of opts.mappings ?? []) applyMapping(dataset, m.text, m.index === undefined ? {} : { index: m.index });
+  if (!cut?.count) return { dataset, info, sql };
+  // The run sees only the kept events; how many the search selected is counted in ClickHouse.
+  const where = [whereLoaded(info), ...(pred ? [`(${pred.sql})`] : [])].join(" AND ");
+  const n = await conn.rows<{ n: string }>(`SELECT count() AS n FROM ${ident(tables(target.dataset).events)} WHERE ${where}`, req);
+  return { dataset, info, sql, scanned: Number(n[0]?.n ?? 0) };
 }
 
 /** What the mappings declare (types, aliases, null values), read by applying them to an empty dataset. */
@@ -133,20 +151,6 @@ function mappingFacts(mappings: RemoteOptions["mappings"]): { fieldTypes: Map<st
     }
   }
   return { fieldTypes, mappedNames };
-}
-
-/** Runs EQL on a ClickHouse dataset; the response equals `runEql` on the same files loaded locally. */
-export async function runEqlRemote(target: Target, query: string, opts: EqlOptions = {}, remote: RemoteOptions = {}): Promise<EqlResponse> {
-  const started = performance.now();
-  const plan = lowerEql(parseEql(query), {
-    dialect: opts.dialect ?? "elastic",
-    ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
-    eventCategoryField: opts.eventCategoryField ?? "event.category",
-  });
-  const cutOpts = { size: opts.size ?? 10, timestampField: opts.timestampField ?? "@timestamp", tiebreakerField: opts.tiebreakerField ?? null };
-  const { dataset } = await fetchForPlan(target, plan, remote, (pred, ctx) => eqlReduction(plan, pred, ctx, cutOpts));
-  const res = runEql(dataset, query, opts);
-  return { ...res, took: Math.round(performance.now() - started) };
 }
 
 /** Runs SPL on a ClickHouse dataset; the result equals `runSpl` on the same files loaded locally. */
