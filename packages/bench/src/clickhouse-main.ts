@@ -6,12 +6,12 @@
  * --ch-reps at scale (default 3). Writes results/clickhouse.json and .md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { haveClickHouse } from "@quarry/clickhouse";
 import { clickhouseJson, clickhouseMarkdown } from "./clickhouse-report.ts";
 import { runClickHouseBench } from "./clickhouse-run.ts";
+import { watchMachine } from "./machine.ts";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = "usage: pnpm bench --clickhouse [--ch-events N] [--events N] [--reps N] [--ch-reps N] [--out FILE]";
@@ -46,8 +46,6 @@ function parse(argv: string[]): Args | string {
   return a;
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
 /** Runs the ClickHouse benchmark from the command line; resolves with the exit code. */
 export async function clickhouseMain(argv: string[]): Promise<number> {
   const args = parse(argv);
@@ -60,23 +58,11 @@ export async function clickhouseMain(argv: string[]): Promise<number> {
     return 2;
   }
   const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-  const started = Date.now();
-  const loadAtStart = loadavg()[0]!;
+  const machine = watchMachine();
   const result = await runClickHouseBench({ events: args.events, localEvents: args.localEvents, reps: args.reps, scaleReps: args.scaleReps, dataRoot: join(pkg, "data"), log });
-  const loadAtEnd = loadavg()[0]!;
-  const md =
-    clickhouseMarkdown(result) +
-    `\n${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, 1-minute load average ${round1(loadAtStart)} at start and ${round1(loadAtEnd)} at the end; ${Math.round((Date.now() - started) / 1000)} s in all.\n`;
+  const { meta, line } = machine.finish({ seconds: true });
+  const md = clickhouseMarkdown(result) + `\n${line}\n`;
   process.stdout.write("\n" + md);
-  const meta = {
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memoryGB: Math.round(totalmem() / 2 ** 30),
-    loadAverage: { start: round1(loadAtStart), end: round1(loadAtEnd) },
-    seconds: Math.round((Date.now() - started) / 1000),
-  };
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, JSON.stringify(clickhouseJson(result, meta), null, 2) + "\n");
   writeFileSync(args.out.replace(/\.json$/, ".md"), md);

@@ -5,12 +5,12 @@
  * cross-checked; prints a Markdown table and writes results/latest.json.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBrowser } from "./browser.ts";
 import { toJson, toMarkdown, type BrowserResult } from "./report.ts";
 import { runBench, type RunOptions } from "./run.ts";
+import { watchMachine } from "./machine.ts";
 
 // `--clickhouse`: the ClickHouse benchmark (clickhouse-main.ts) instead of the peer comparison.
 if (process.argv.slice(2).includes("--clickhouse")) {
@@ -49,16 +49,10 @@ function parse(argv: string[]): { events: number; reps: number; browser: boolean
   return { events, reps, browser, peers, out };
 }
 
-function round1(x: number): number {
-  return Math.round(x * 10) / 10;
-}
-
 const args = parse(process.argv.slice(2));
 const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const peers: RunOptions["peers"] = args.peers ? ["duckdb-wasm", "duckdb-native", "arquero"] : [];
-const started = Date.now();
-// The machine may be shared: the load average says how much the timings can be trusted.
-const loadAtStart = loadavg()[0]!;
+const machine = watchMachine();
 const result = await runBench({
   events: args.events,
   reps: args.reps,
@@ -70,20 +64,10 @@ const result = await runBench({
 });
 let browser: BrowserResult | null = null;
 if (args.browser && args.events <= 1_000_000) browser = await runBrowser(result.data, args.reps, log, result.digests);
-const md =
-  toMarkdown(result, peers, browser, args.reps) +
-  `\n${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}, 1-minute load average ${round1(loadAtStart)} at start and ${round1(loadavg()[0]!)} at the end.\n`;
+const finished = machine.finish();
+const md = toMarkdown(result, peers, browser, args.reps) + `\n${finished.line}\n`;
 process.stdout.write("\n" + md);
-const meta = {
-  date: new Date().toISOString(),
-  node: process.version,
-  cpu: cpus()[0]?.model ?? "unknown",
-  cores: cpus().length,
-  memoryGB: Math.round(totalmem() / 2 ** 30),
-  reps: args.reps,
-  loadAverage: { start: round1(loadAtStart), end: round1(loadavg()[0]!) },
-  seconds: Math.round((Date.now() - started) / 1000),
-};
+const meta = { ...finished.meta, reps: args.reps };
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, JSON.stringify(toJson(result, peers, browser, meta), null, 2) + "\n");
 writeFileSync(args.out.replace(/\.json$/, ".md"), md);

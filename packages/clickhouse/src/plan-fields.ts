@@ -6,7 +6,7 @@
  * nodes — lineage, which walks process trees through fields the executor chooses, or any pipe
  * that is not an EQL pipe — gives null: the caller then fetches whole events, as before.
  */
-import { assertNever, type Expr, type Pipe, type QueryPlan, type Source } from "@quarry/engine";
+import { walkPlanExprs, type QueryPlan } from "@quarry/engine";
 
 /** What a plan reads. */
 export interface PlanFields {
@@ -15,8 +15,6 @@ export interface PlanFields {
   /** Whether the raw text is read. */
   raw: boolean;
 }
-
-class CannotList extends Error {}
 
 /** The fields `plan` reads, or null when they cannot be listed from its nodes. */
 export function planFields(plan: QueryPlan): PlanFields | null {
@@ -28,127 +26,27 @@ export function planFields(plan: QueryPlan): PlanFields | null {
     const m = /^events\[\d+\]\.(.+)$/.exec(n);
     if (m) name(m[1]!);
   };
-  try {
-    source(plan.source, (e) => expr(e, name, out));
-    for (const p of plan.pipes) pipe(p, (e) => expr(e, name, out));
-  } catch (e) {
-    if (e instanceof CannotList) return null;
-    throw e;
-  }
-  return out;
-}
-
-function expr(e: Expr, name: (n: string) => void, out: PlanFields): void {
-  const walk = (x: Expr): void => expr(x, name, out);
-  switch (e.kind) {
-    case "field":
-      return name(e.name);
-    case "literal":
-      return;
-    case "term":
-      // A term matches the raw text.
-      out.raw = true;
-      return;
-    case "lambdaVar":
-      name(e.param);
-      if (e.path) name(`${e.param}.${e.path}`);
-      return;
-    case "lambda":
-      name(e.param);
-      return walk(e.body);
-    case "not":
-    case "isNull":
-    case "neg":
-      return walk(e.arg);
-    case "and":
-    case "or":
-    case "call":
-      return e.args.forEach(walk);
-    case "compare":
-    case "arith":
-      walk(e.left);
-      return walk(e.right);
-    case "wildcard":
-    case "regex":
-      return walk(e.target);
-    case "in":
-      walk(e.target);
-      return e.values.forEach(walk);
-    case "lineage":
-      throw new CannotList();
-    default:
-      return assertNever(e);
-  }
-}
-
-function source(s: Source, walk: (e: Expr) => void): void {
-  const stage = (st: { where: Expr; keys: Expr[] }): void => {
-    walk(st.where);
-    st.keys.forEach(walk);
-  };
-  switch (s.kind) {
-    case "events":
-      return walk(s.where);
-    case "sequence":
-      s.stages.forEach(stage);
-      if (s.until) stage(s.until);
-      return;
-    case "sample":
-      return s.stages.forEach(stage);
-    case "join":
-      s.stages.forEach(stage);
-      if (s.until) stage(s.until);
-      return;
-    case "metadata":
-    case "lookupTable":
-    case "tstats":
-      throw new CannotList();
-    default:
-      return assertNever(s);
-  }
-}
-
-function pipe(p: Pipe, walk: (e: Expr) => void): void {
-  switch (p.kind) {
-    case "head":
-      if (p.while) walk(p.while);
-      return;
-    case "tail":
-      return;
-    case "where":
-      return walk(p.expr);
-    case "sort":
-      return p.keys.forEach((k) => walk(k.expr));
-    case "count":
-    case "unique":
-    case "uniqueCount":
-      return p.fields.forEach(walk);
-    case "eval":
-    case "stats":
-    case "timechart":
-    case "chart":
-    case "top":
-    case "rare":
-    case "dedup":
-    case "fields":
-    case "table":
-    case "rename":
-    case "reverse":
-    case "rex":
-    case "bin":
-    case "untable":
-    case "xyseries":
-    case "addtotals":
-    case "fillnull":
-    case "mvexpand":
-    case "makemv":
-    case "spath":
-    case "lookup":
-    case "foreach":
-    case "transaction":
-      // SPL pipes: not part of an EQL plan; refuse rather than guess what they read.
-      throw new CannotList();
-    default:
-      return assertNever(p);
-  }
+  let lineage = false;
+  const complete = walkPlanExprs(plan, (e) => {
+    switch (e.kind) {
+      case "field":
+        return name(e.name);
+      case "term":
+        // A term matches the raw text.
+        out.raw = true;
+        return;
+      case "lambdaVar":
+        name(e.param);
+        if (e.path) name(`${e.param}.${e.path}`);
+        return;
+      case "lambda":
+        return name(e.param);
+      case "lineage":
+        lineage = true;
+        return;
+      default:
+        return;
+    }
+  });
+  return complete && !lineage ? out : null;
 }

@@ -12,6 +12,7 @@ import {
   PairCounter,
   PairInterner,
   baseName,
+  ValueCoder,
   columnOf,
   fieldSankeyOf,
   logicalColumn,
@@ -49,24 +50,9 @@ export async function sankeyRemote(target: Target, req: SankeyRequest, opts: Vie
   });
 }
 
-/** Texts coded 1, 2, … in first-seen order (0 = absent), as the engine's value coder numbers them. */
-class Codes {
-  readonly values: string[] = [""];
-  private readonly index = new Map<string, number>();
-  constructor(private readonly transform: ((s: string) => string) | null = null) {}
-
-  code(text: string | null): number {
-    if (text === null) return 0;
-    const t = this.transform ? this.transform(text) : text;
-    if (t === "") return 0;
-    let c = this.index.get(t);
-    if (c === undefined) {
-      c = this.values.length;
-      this.values.push(t);
-      this.index.set(t, c);
-    }
-    return c;
-  }
+/** The engine's value code of a text (0 = absent), so codes are numbered as in a local view. */
+function codeOf(coder: ValueCoder, text: string | null): number {
+  return text === null ? 0 : coder.code(text);
 }
 
 interface ProcessGroup {
@@ -101,8 +87,8 @@ async function processFlows(run: ViewRun, scope: string[]) {
   const groups = (await viewRows<ProcessGroup>(run, sql)).map((g) => ({ g, at: positionOf(g.p) }));
   groups.sort((x, y) => comparePositions(x.at, y.at));
   // Replayed in scan order, the groups number hosts, names and nodes as the engine's scan does.
-  const hosts = new Codes();
-  const names = new Codes((s) => baseName(s).toLowerCase());
+  const hosts = new ValueCoder();
+  const names = new ValueCoder((s) => baseName(s).toLowerCase());
   const spelled: Array<string | undefined> = [];
   const hostName = new PairInterner();
   const nodeIds = new PairInterner();
@@ -124,9 +110,9 @@ async function processFlows(run: ViewRun, scope: string[]) {
     const pid = numberOf(g.pid);
     const ppid = numberOf(g.ppid);
     if (!(pid >= 0 && pid < 4294967296 && ppid >= 0 && ppid < 4294967296)) continue;
-    const host = hosts.code(codedText(g.h));
-    const cn = names.code(codedText(g.cn)) || names.code(codedText(g.cp));
-    const pn = names.code(codedText(g.pn)) || names.code(codedText(g.pp));
+    const host = codeOf(hosts, codedText(g.h));
+    const cn = codeOf(names, codedText(g.cn)) || codeOf(names, codedText(g.cp));
+    const pn = codeOf(names, codedText(g.pn)) || codeOf(names, codedText(g.pp));
     spell(cn, Number(g.hasName) === 1 ? g.cn : g.cp);
     spell(pn, Number(g.hasParentName) === 1 ? g.pn : g.pp);
     const count = Number(g.n);
@@ -147,13 +133,13 @@ async function fieldFlows(run: ViewRun, scope: string[], sourceField: string, ta
     `WHERE ${and([...scope, inSegments(segs), "notEmpty(a) OR notEmpty(b)"])} GROUP BY a, b`;
   const groups = (await viewRows<{ a: string[]; b: string[]; n: number | string; p: unknown }>(run, sql)).map((g) => ({ g, at: positionOf(g.p) as Position }));
   groups.sort((x, y) => comparePositions(x.at, y.at));
-  const src = new Codes();
-  const dst = new Codes();
+  const src = new ValueCoder();
+  const dst = new ValueCoder();
   const pairs = new PairCounter(1024);
   let events = 0;
   for (const { g } of groups) {
-    const xa = g.a.map((v) => src.code(codedText(v))).filter((c) => c !== 0);
-    const xb = g.b.map((v) => dst.code(codedText(v))).filter((c) => c !== 0);
+    const xa = g.a.map((v) => codeOf(src, codedText(v))).filter((c) => c !== 0);
+    const xb = g.b.map((v) => codeOf(dst, codedText(v))).filter((c) => c !== 0);
     if (xa.length === 0 || xb.length === 0) continue;
     const count = Number(g.n);
     for (const x of xa) for (const y of xb) pairs.add(x, y, count);

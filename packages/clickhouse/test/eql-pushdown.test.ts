@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset, ingestBytes, runEql, type EqlOptions } from "@quarry/engine";
 import { loadToClickHouse, runEqlRemote, type RemoteMode, type Target } from "../src/index.ts";
-import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
+import { haveClickHouse, startNodeAndCluster, type NodeAndCluster } from "./server.ts";
 import { SHARED, comparable, pathOf } from "./support.ts";
 
 const BASE = 1_500_000_000_000;
@@ -73,25 +73,14 @@ const CASES: Array<{ q: string; opts: EqlOptions; mode: RemoteMode }> = [
 ];
 
 describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node and a two-shard cluster", () => {
-  let single: TestServer;
-  let a: TestServer;
-  let b: TestServer;
+  let servers: NodeAndCluster;
   let dir: string;
   const local = new Dataset();
   const regsvr = new Dataset();
   const REGSVR = pathOf(new URL("datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", SHARED));
-  const targets = (name: string): Array<[string, Target]> => [
-    ["one node", { url: single.url, dataset: name }],
-    ["two shards", { url: a.url, dataset: name, cluster: { name: "quarry", shardUrls: [a.url, b.url] } }],
-  ];
+  const targets = (name: string): Array<[string, Target]> => servers.targets(name);
   beforeAll(async () => {
-    const ports = { aHttp: await freePort(), aTcp: await freePort(), bHttp: await freePort(), bTcp: await freePort() };
-    const shards = [ports.aTcp, ports.bTcp];
-    [single, a, b] = await Promise.all([
-      startServer(),
-      startServer({ httpPort: ports.aHttp, tcpPort: ports.aTcp, shards }),
-      startServer({ httpPort: ports.bHttp, tcpPort: ports.bTcp, shards }),
-    ]);
+    servers = await startNodeAndCluster();
     dir = mkdtempSync(join(tmpdir(), "quarry-ch-eql-"));
     const files = [join(dir, "events.ndjson"), join(dir, "other.ndjson")];
     writeFileSync(files[0]!, eventsFile());
@@ -104,7 +93,7 @@ describe.skipIf(!haveClickHouse)("EQL size / head cut in ClickHouse: one node an
     }
   }, 240_000);
   afterAll(async () => {
-    await Promise.all([single?.stop(), a?.stop(), b?.stop()]);
+    await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

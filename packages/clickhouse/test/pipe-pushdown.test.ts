@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset, ingestBytes, parseSpl, runSpl, splExportJson } from "@quarry/engine";
 import { generateToDirectory } from "@quarry/datasets/node";
 import { eventReduction, fetchForPlan, loadToClickHouse, runSplRemote, type RemoteMode, type Target } from "../src/index.ts";
-import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
+import { haveClickHouse, startNodeAndCluster, type NodeAndCluster } from "./server.ts";
 
 /** Query, the mode that must do the work, and (for cuts) how many events may come back at most. */
 const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
@@ -101,23 +101,12 @@ const QUERIES: Array<{ q: string; mode: RemoteMode; fetched?: number }> = [
 const OPTS = { tz: "America/Los_Angeles", nowMs: Date.parse("2017-09-01T00:00:00Z") };
 
 describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluster", () => {
-  let single: TestServer;
-  let a: TestServer;
-  let b: TestServer;
+  let servers: NodeAndCluster;
   let dir: string;
   let local: Dataset;
-  const targets = (): Array<[string, Target]> => [
-    ["one node", { url: single.url, dataset: "bots" }],
-    ["two shards", { url: a.url, dataset: "bots", cluster: { name: "quarry", shardUrls: [a.url, b.url] } }],
-  ];
+  const targets = (): Array<[string, Target]> => servers.targets("bots");
   beforeAll(async () => {
-    const ports = { aHttp: await freePort(), aTcp: await freePort(), bHttp: await freePort(), bTcp: await freePort() };
-    const shards = [ports.aTcp, ports.bTcp];
-    [single, a, b] = await Promise.all([
-      startServer(),
-      startServer({ httpPort: ports.aHttp, tcpPort: ports.aTcp, shards }),
-      startServer({ httpPort: ports.bHttp, tcpPort: ports.bTcp, shards }),
-    ]);
+    servers = await startNodeAndCluster();
     dir = mkdtempSync(join(tmpdir(), "quarry-ch-data-"));
     generateToDirectory(dir, { events: 6000, seed: "pipe-pushdown" });
     const files = readdirSync(dir).filter((f) => !f.startsWith("manifest")).sort();
@@ -129,7 +118,7 @@ describe.skipIf(!haveClickHouse)("pipe pushdown: one node and a two-shard cluste
     }
   }, 240_000);
   afterAll(async () => {
-    await Promise.all([single?.stop(), a?.stop(), b?.stop()]);
+    await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

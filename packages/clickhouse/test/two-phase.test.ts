@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset, ingestBytes, lowerEql, parseEql, runEql, type EqlOptions } from "@quarry/engine";
 import { Connection, loadToClickHouse, planFields, runEqlRemote, type RemoteMode, type Target } from "../src/index.ts";
-import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
+import { haveClickHouse, startNodeAndCluster, type NodeAndCluster } from "./server.ts";
 import { comparable } from "./support.ts";
 
 const BASE = Date.UTC(2024, 0, 1);
@@ -55,23 +55,12 @@ const QUERIES: Array<{ q: string; opts: EqlOptions }> = [
 ];
 
 describe.skipIf(!haveClickHouse)("EQL in two phases on ClickHouse", () => {
-  let single: TestServer;
-  let a: TestServer;
-  let b: TestServer;
+  let servers: NodeAndCluster;
   let dir: string;
   const local = new Dataset();
-  const targets = (): Array<[string, Target]> => [
-    ["one node", { url: single.url, dataset: "twophase" }],
-    ["two shards", { url: a.url, dataset: "twophase", cluster: { name: "quarry", shardUrls: [a.url, b.url] } }],
-  ];
+  const targets = (): Array<[string, Target]> => servers.targets("twophase");
   beforeAll(async () => {
-    const ports = { aHttp: await freePort(), aTcp: await freePort(), bHttp: await freePort(), bTcp: await freePort() };
-    const shards = [ports.aTcp, ports.bTcp];
-    [single, a, b] = await Promise.all([
-      startServer(),
-      startServer({ httpPort: ports.aHttp, tcpPort: ports.aTcp, shards }),
-      startServer({ httpPort: ports.bHttp, tcpPort: ports.bTcp, shards }),
-    ]);
+    servers = await startNodeAndCluster();
     dir = mkdtempSync(join(tmpdir(), "quarry-ch-twophase-"));
     const files = [join(dir, "numbers.ndjson"), join(dir, "texts.ndjson")];
     writeFileSync(files[0]!, numberFile());
@@ -83,7 +72,7 @@ describe.skipIf(!haveClickHouse)("EQL in two phases on ClickHouse", () => {
     }
   }, 240_000);
   afterAll(async () => {
-    await Promise.all([single?.stop(), a?.stop(), b?.stop()]);
+    await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -108,7 +97,7 @@ describe.skipIf(!haveClickHouse)("EQL in two phases on ClickHouse", () => {
     let sql = "";
     await runEqlRemote(targets()[0]![1], q, { size: 100 }, { onSql: (s, _p, m) => m === "match" && (sql = s) });
     expect(sql).toContain("GLOBAL IN");
-    const conn = new Connection(single.url);
+    const conn = new Connection(servers.single.url);
     try {
       const fetched = Number((await conn.rows<{ n: string }>(`SELECT count() AS n FROM (${sql})`))[0]?.n);
       // Every event has code 1, 3 or 5, so without the key filter all 1,230 would come back. Kept:

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineCore, parseSpl, viewsOf, type Expr, type PivotRequest, type ProcessTreeRequest, type SankeyRequest, type ViewsService } from "@quarry/engine";
 import { generateToDirectory } from "@quarry/datasets/node";
 import { loadToClickHouse, pivotRemote, processTreeRemote, sankeyRemote, ViewRequestError, type Target, type ViewRunOptions } from "../src/index.ts";
-import { freePort, haveClickHouse, startServer, type TestServer } from "./server.ts";
+import { haveClickHouse, startNodeAndCluster, type NodeAndCluster } from "./server.ts";
 import { SHARED, pathOf } from "./support.ts";
 
 const REGSVR = pathOf(new URL("datasets/atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json", SHARED));
@@ -65,9 +65,7 @@ const TREE: Array<[string, ProcessTreeRequest]> = [
 ];
 
 describe.skipIf(!haveClickHouse)("analyst views on ClickHouse", () => {
-  let one: TestServer;
-  let a: TestServer;
-  let b: TestServer;
+  let servers: NodeAndCluster;
   let dir: string;
   let files: string[];
   let bots: ViewsService;
@@ -77,15 +75,8 @@ describe.skipIf(!haveClickHouse)("analyst views on ClickHouse", () => {
   const targets: Record<string, (dataset: string) => Target> = {};
 
   beforeAll(async () => {
-    const ports = { aHttp: await freePort(), aTcp: await freePort(), bHttp: await freePort(), bTcp: await freePort() };
-    const shards = [ports.aTcp, ports.bTcp];
-    [one, a, b] = await Promise.all([
-      startServer(),
-      startServer({ httpPort: ports.aHttp, tcpPort: ports.aTcp, shards }),
-      startServer({ httpPort: ports.bHttp, tcpPort: ports.bTcp, shards }),
-    ]);
-    targets["one node"] = (dataset) => ({ url: one.url, dataset });
-    targets["two shards"] = (dataset) => ({ url: a.url, dataset, cluster: { name: "quarry", shardUrls: [a.url, b.url] } });
+    servers = await startNodeAndCluster();
+    for (const name of ["one node", "two shards"]) targets[name] = (dataset) => servers.targets(dataset).find(([n]) => n === name)![1];
     dir = mkdtempSync(join(tmpdir(), "quarry-ch-views-"));
     generateToDirectory(dir, { events: 20000, seed: "views" });
     files = readdirSync(dir).filter((f) => !f.startsWith("manifest")).sort();
@@ -112,7 +103,7 @@ describe.skipIf(!haveClickHouse)("analyst views on ClickHouse", () => {
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([one?.stop(), a?.stop(), b?.stop()]);
+    await servers?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

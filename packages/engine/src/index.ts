@@ -13,6 +13,7 @@ export { toEpochMs } from "./ingest/timestamp.ts";
 export { QueryError, formatQueryError, lineColumn } from "./lang/errors.ts";
 export type { Span } from "./lang/errors.ts";
 export type * from "./lang/plan.ts";
+export { walkPlanExprs } from "./lang/plan-walk.ts";
 export { fieldStats } from "./exec/field-stats.ts";
 export type { FieldStat, SegmentRows } from "./exec/field-stats.ts";
 export { histogram, niceInterval } from "./exec/histogram.ts";
@@ -29,7 +30,7 @@ export { fieldSankey, processSankey, fieldSankeyOf, processSankeyOf } from "./vi
 export type { FieldFlows, ProcessFlows, SankeyLink, SankeyNode, SankeyOptions, SankeyResult } from "./views/sankey.ts";
 export { PairCounter, PairInterner } from "./views/pair-counter.ts";
 /** How the views resolve logical fields per segment, for backends that must resolve them the same way (ClickHouse). */
-export { FIELDS as VIEW_FIELDS, firstColumn, logicalColumn, baseName, textAt } from "./views/fields.ts";
+export { FIELDS as VIEW_FIELDS, firstColumn, logicalColumn, baseName, textAt, ValueCoder } from "./views/fields.ts";
 export type { LogicalField } from "./views/fields.ts";
 export type { CancelCheck, RowSelection, ViewScope } from "./views/scope.ts";
 export { selectionFromEvents } from "./views/scope.ts";

@@ -10,7 +10,8 @@ import { eventFields } from "../store/dataset.ts";
 import type { Scalar, Segment } from "../store/types.ts";
 import { parseEql } from "../lang/eql/parser.ts";
 import { lowerEql } from "../lang/eql/lower.ts";
-import type { Expr, Pipe, QueryPlan, Source } from "../lang/plan.ts";
+import type { Expr, QueryPlan } from "../lang/plan.ts";
+import { walkPlanExprs } from "../lang/plan-walk.ts";
 import { QueryError, type Span } from "../lang/errors.ts";
 import type { CancelToken } from "../exec/cancel.ts";
 import { executePlan, type ExecContext } from "../exec/run.ts";
@@ -279,68 +280,9 @@ function setPath(obj: Record<string, unknown>, path: string[], value: unknown): 
 
 type FieldExpr = Extract<Expr, { kind: "field" }>;
 
-/** Calls `fn` for every field node of a plan (lambda variables are not fields). */
+/** Calls `fn` for every field node of a plan (lambda variables and `events[N]` references are not fields). */
 function walkPlanFields(plan: QueryPlan, fn: (f: FieldExpr) => void): void {
-  const expr = (e: Expr): void => {
-    switch (e.kind) {
-      case "field":
-        if (e.event === undefined) fn(e);
-        return;
-      case "literal":
-      case "term":
-      case "lambdaVar":
-        return;
-      case "not":
-      case "isNull":
-      case "neg":
-        return expr(e.arg);
-      case "and":
-      case "or":
-      case "call":
-        return e.args.forEach(expr);
-      case "compare":
-      case "arith":
-        expr(e.left);
-        return expr(e.right);
-      case "wildcard":
-      case "regex":
-        return expr(e.target);
-      case "in":
-        expr(e.target);
-        return e.values.forEach(expr);
-      case "lineage":
-        return expr(e.query);
-      case "lambda":
-        return expr(e.body);
-    }
-  };
-  const stage = (s: { where: Expr; keys: Expr[] }): void => {
-    expr(s.where);
-    s.keys.forEach(expr);
-  };
-  const source = (s: Source): void => {
-    switch (s.kind) {
-      case "events":
-        return expr(s.where);
-      case "sequence":
-        s.stages.forEach(stage);
-        if (s.until) stage(s.until);
-        return;
-      case "sample":
-        return s.stages.forEach(stage);
-      case "join":
-        s.stages.forEach(stage);
-        if (s.until) stage(s.until);
-        return;
-      default:
-        return;
-    }
-  };
-  const pipe = (p: Pipe): void => {
-    if (p.kind === "where") expr(p.expr);
-    else if (p.kind === "sort") p.keys.forEach((k) => expr(k.expr));
-    else if (p.kind === "count" || p.kind === "unique" || p.kind === "uniqueCount") p.fields.forEach(expr);
-  };
-  source(plan.source);
-  plan.pipes.forEach(pipe);
+  walkPlanExprs(plan, (e) => {
+    if (e.kind === "field" && e.event === undefined) fn(e);
+  });
 }

@@ -1,17 +1,15 @@
-import { lazy, Suspense, type KeyboardEvent } from "react";
+import type { KeyboardEvent } from "react";
 import { formatCount } from "../../app/format.ts";
-import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { queryState } from "../editor/query-store.ts";
+import { QueryRow } from "../editor/QueryRow.tsx";
 import { answerTotal } from "./answer.ts";
 import { cancelRemoteQuery, clearRemoteAnswer, dataSource, runRemoteQuery } from "./datasource-store.ts";
 
-const QueryEditor = lazy(() => import("../editor/QueryEditor.tsx").then((m) => ({ default: m.QueryEditor })));
 
 /** The editor bar when a ClickHouse dataset is selected: Run/Cancel go to the server. */
 export function RemoteQueryBar() {
   const q = useStore(queryState);
-  const { lang } = useStore(settings);
   const { source, answer } = useStore(dataSource);
   // Ctrl/⌘+Enter must run on the server: caught before the editor's own (local) binding sees it.
   const onKeyDownCapture = (e: KeyboardEvent) => {
@@ -24,23 +22,13 @@ export function RemoteQueryBar() {
   const total = answer ? answerTotal(answer) : null;
   return (
     <section className="panel querybar" aria-label="Query">
-      <div className="query-row" onKeyDownCapture={onKeyDownCapture}>
-        <span className="lang-badge">{lang.toUpperCase()}</span>
-        <Suspense fallback={<div className="query-editor loading muted small">loading the editor…</div>}>
-          <QueryEditor />
-        </Suspense>
-        <div className="query-actions">
-          {q.status === "running" ? (
-            <button type="button" className="primary" data-testid="cancel-query" onClick={cancelRemoteQuery} title="Stop the query on the server">
-              Cancel
-            </button>
-          ) : (
-            <button type="button" className="primary" data-testid="run-query" onClick={() => void runRemoteQuery()} title="Run on ClickHouse (Ctrl/⌘+Enter)">
-              Run
-            </button>
-          )}
-        </div>
-      </div>
+      <QueryRow
+        onRun={() => void runRemoteQuery()}
+        onCancel={cancelRemoteQuery}
+        runTitle="Run on ClickHouse (Ctrl/⌘+Enter)"
+        cancelTitle="Stop the query on the server"
+        onKeyDownCapture={onKeyDownCapture}
+      />
       <div className="query-status">
         <span className="muted small">ClickHouse dataset <b>{source.kind === "clickhouse" ? source.dataset : ""}</b> · </span>
         <span className="status-text" data-testid="query-status" data-status={q.status} data-run={q.runs}>

@@ -1,41 +1,30 @@
-import { lazy, Suspense, useState } from "react";
+import { useState } from "react";
 import { formatCount } from "../../app/format.ts";
 import { investigation } from "../../app/investigation.ts";
 import { settings } from "../../app/settings.ts";
 import { useStore } from "../../app/store.ts";
 import { cancelQuery, clearQuery, diagnostic, queryState, runCurrentQuery, setQueryText } from "./query-store.ts";
+import { QueryRow } from "./QueryRow.tsx";
 import { TimeRangePicker } from "./TimeRangePicker.tsx";
 
-// Monaco is most of the app's code: it loads in its own chunk, after the page is usable.
-const QueryEditor = lazy(() => import("./QueryEditor.tsx").then((m) => ({ default: m.QueryEditor })));
 
 /** The editor with its run button, time range, status line and history. */
 export function QueryBar({ latest }: { latest: number | null }) {
   const q = useStore(queryState);
-  const { lang } = useStore(settings);
   const result = useStore(investigation).result;
   const diag = useStore(diagnostic);
   const [showHistory, setShowHistory] = useState(false);
   return (
     <section className="panel querybar" aria-label="Query">
-      <div className="query-row">
-        <span className="lang-badge">{lang.toUpperCase()}</span>
-        <Suspense fallback={<div className="query-editor loading muted small">loading the editor…</div>}>
-          <QueryEditor />
-        </Suspense>
-        <div className="query-actions">
-          {q.status === "running" ? (
-            <button type="button" className="primary" data-testid="cancel-query" onClick={cancelQuery} title="Stop the running query">
-              Cancel
-            </button>
-          ) : (
-            <button type="button" className="primary" data-testid="run-query" onClick={() => void runCurrentQuery()} title="Run (Ctrl/⌘+Enter)">
-              Run
-            </button>
-          )}
+      <QueryRow
+        onRun={() => void runCurrentQuery()}
+        onCancel={cancelQuery}
+        runTitle="Run (Ctrl/⌘+Enter)"
+        cancelTitle="Stop the running query"
+        extraActions={
           <button type="button" className="ghost" onClick={() => setShowHistory((h) => !h)} aria-expanded={showHistory}>History</button>
-        </div>
-      </div>
+        }
+      />
       <div className="query-status">
         <TimeRangePicker latest={latest} />
         <span className="status-text" data-testid="query-status" data-status={q.status} data-run={q.runs}>
