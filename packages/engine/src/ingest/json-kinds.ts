@@ -55,15 +55,39 @@ export function classifyJson(fields: FlatFields): JsonKind {
 }
 
 /** Stream's protocol: the last layer of `protocol_stack` (ssl counts as tcp), else telling fields. */
+/**
+ * The protocol a Stream `protocol_stack` ("ip:tcp:http") names: its innermost plain layer, TLS
+ * counted as tcp; "" for none. A log repeats a handful of stacks, so each is worked out once
+ * (lower-casing and splitting per event was ~5% of stream:http ingest).
+ */
+function stackProtocol(stack: string): string {
+  let p = stackProtocols.get(stack);
+  if (p === undefined) {
+    p = "";
+    const layers = stack.toLowerCase().split(":");
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const layer = layers[i]!;
+      if (layer === "ssl" || layer === "tls") {
+        p = "tcp";
+        break;
+      }
+      if (/^[a-z0-9]+$/.test(layer)) {
+        p = layer;
+        break;
+      }
+    }
+    if (stackProtocols.size >= 1024) stackProtocols.clear();
+    stackProtocols.set(stack, p);
+  }
+  return p;
+}
+const stackProtocols = new Map<string, string>();
+
 function streamProtocol(fields: FlatFields): string {
   const stack = firstString(fields.protocol_stack);
   if (stack) {
-    const layers = stack.toLowerCase().split(":");
-    for (let i = layers.length - 1; i >= 0; i--) {
-      const p = layers[i]!;
-      if (p === "ssl" || p === "tls") return "tcp";
-      if (/^[a-z0-9]+$/.test(p)) return p;
-    }
+    const p = stackProtocol(stack);
+    if (p !== "") return p;
   }
   if (fields.http_method !== undefined || fields.uri_path !== undefined || fields.site !== undefined) return "http";
   if (fields.query_type !== undefined || fields["query{}"] !== undefined || fields.message_type !== undefined) return "dns";

@@ -31,7 +31,7 @@ export function canonicalName(text: string, start: number, end: number): string 
 }
 
 /** The internalized copy of a string: property keys are internalized (array-index names aside). */
-function internalize(s: string): string {
+export function internalize(s: string): string {
   for (const k in { [s]: 0 }) return k;
   return s;
 }
