@@ -17,6 +17,8 @@ import { mergeRuns, type MergePart } from "./merge.ts";
 interface GlobalRanks {
   segments: number;
   ranks: Uint32Array[];
+  /** The inverse: the event at each rank (6 bytes per event), for selections emitted from a bitset. */
+  order: EventList;
   /** Events without a time: they take ranks 0 .. nanCount-1 (segments store them first). */
   nanCount: number;
   total: number;
@@ -39,12 +41,15 @@ export function globalRanks(ds: Dataset): GlobalRanks {
     total += rows.length;
   });
   const ranks = ds.segments.map((seg) => new Uint32Array(seg.rowCount));
-  if (parts.length === 1) ranks[parts[0]!.seg]!.forEach((_, r, a) => (a[r] = r));
-  else if (parts.length > 1) {
-    const order = mergeRuns(ds, null, parts, total);
+  let order: EventList;
+  if (parts.length === 1) {
+    ranks[parts[0]!.seg]!.forEach((_, r, a) => (a[r] = r));
+    order = { seg: new Uint16Array(total).fill(parts[0]!.seg), row: ranks[parts[0]!.seg]!.slice(), length: total };
+  } else if (parts.length > 1) {
+    order = mergeRuns(ds, null, parts, total);
     for (let i = 0; i < total; i++) ranks[order.seg[i]!]![order.row[i]!] = i;
-  }
-  const out = { segments: ds.segments.length, ranks, nanCount, total };
+  } else order = { seg: new Uint16Array(0), row: new Uint32Array(0), length: 0 };
+  const out = { segments: ds.segments.length, ranks, order, nanCount, total };
   CACHE.set(ds, out);
   return out;
 }
@@ -56,6 +61,10 @@ export function globalRanks(ds: Dataset): GlobalRanks {
  */
 export function mergeByRank(ds: Dataset, parts: MergePart[], total: number, nanLast: boolean): EventList {
   const g = globalRanks(ds);
+  // A selection of more than 1/64 of all events: marking its ranks in a bitset and reading the
+  // events back in rank order costs a bit per event and a read per hit, less than sorting the hits
+  // (1M, the bench's IN filter, 144k hits: sorting was 60% of the query).
+  if (total * 64 > g.total) return bitsetOrder(g, parts, total, nanLast);
   const key = new Uint32Array(total);
   const hitSeg = new Uint16Array(total);
   const hitRow = new Uint32Array(total);
@@ -71,6 +80,46 @@ export function mergeByRank(ds: Dataset, parts: MergePart[], total: number, nanL
   const out = emitHits(order, split, total, hitSeg, hitRow, seg, row, 0);
   emitHits(order, 0, split, hitSeg, hitRow, seg, row, out);
   return { seg, row, length: total };
+}
+
+/** `mergeByRank` through a bitset of the selected ranks. */
+function bitsetOrder(g: GlobalRanks, parts: MergePart[], total: number, nanLast: boolean): EventList {
+  const bits = new Uint32Array((g.total + 31) >>> 5);
+  for (const p of parts) markRanks(g.ranks[p.seg]!, p.rows, bits);
+  const seg = new Uint16Array(total);
+  const row = new Uint32Array(total);
+  // Events without a time hold ranks 0 .. nanCount-1: with `nanLast` they are read last.
+  const from = nanLast ? g.nanCount : 0;
+  let out = readRanks(bits, from, g.total, g.order, seg, row, 0);
+  if (nanLast && g.nanCount > 0) out = readRanks(bits, 0, g.nanCount, g.order, seg, row, out);
+  return { seg, row, length: out };
+}
+
+/** Sets the bit of each row's rank. */
+function markRanks(ranks: Uint32Array, rows: Uint32Array, bits: Uint32Array): void {
+  for (let i = 0; i < rows.length; i++) {
+    const k = ranks[rows[i]!]!;
+    bits[k >>> 5] |= 1 << (k & 31);
+  }
+}
+
+/** Appends the events of the set ranks in [from, to), in rank order, from position `out`; returns the next position. */
+function readRanks(bits: Uint32Array, from: number, to: number, order: EventList, seg: Uint16Array, row: Uint32Array, out: number): number {
+  const oseg = order.seg;
+  const orow = order.row;
+  for (let w = from >>> 5, end = (to + 31) >>> 5; w < end; w++) {
+    let word = bits[w]!;
+    while (word !== 0) {
+      const low = word & -word;
+      const k = (w << 5) + (31 - Math.clz32(low));
+      word ^= low;
+      if (k < from || k >= to) continue;
+      seg[out] = oseg[k]!;
+      row[out] = orow[k]!;
+      out++;
+    }
+  }
+  return out;
 }
 
 /** key/hitSeg/hitRow[k…] = the rank, segment and row of each of `rows`; returns the next k. */

@@ -55,11 +55,11 @@ function dataset(seed: number, segments: number, maxRows = 60, ds = new Dataset(
 }
 
 /** A random ascending selection of each segment's rows (some segments empty). */
-function selection(ds: Dataset, rand: () => number): Array<Uint32Array | null> {
+function selection(ds: Dataset, rand: () => number, density = 0.6): Array<Uint32Array | null> {
   return ds.segments.map((seg) => {
     if (rand() < 0.15) return null;
     const rows: number[] = [];
-    for (let r = 0; r < seg.rowCount; r++) if (rand() < 0.6) rows.push(r);
+    for (let r = 0; r < seg.rowCount; r++) if (rand() < density) rows.push(r);
     return Uint32Array.from(rows);
   });
 }
@@ -114,6 +114,19 @@ describe("mergeSelections", () => {
         dataset(seed + 100, 2, 3000, ds);
       }
     }
+  });
+
+  it("orders large sparse selections (ranks sorted, not marked in a bitset) exactly", () => {
+    const ds = dataset(7, 12, 60_000);
+    const rand = rng(77);
+    const timeKeys = (): OrderKeys => ({ ts: ds.segments.map((s) => s.time), tb: ds.segments.map(() => null) });
+    const perSeg = selection(ds, rand, 0.012);
+    const hits = perSeg.reduce((n, r) => n + (r?.length ?? 0), 0);
+    const total = ds.segments.reduce((n, s) => n + s.rowCount, 0);
+    expect(hits).toBeGreaterThan(2048);
+    expect(hits * 64).toBeLessThan(total);
+    expect(pairs(mergeSelections(ds, perSeg))).toEqual(reference(ds, perSeg, null));
+    expect(pairs(mergeSelections(ds, perSeg, timeKeys()))).toEqual(reference(ds, perSeg, timeKeys()));
   });
 
   it("keeps long runs of one segment intact and handles a single part", () => {
