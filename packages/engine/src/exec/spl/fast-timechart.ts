@@ -38,7 +38,7 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   if (range?.latest != null) hi = Math.max(hi, range.latest - 1);
   const span = pipe.spanMs ?? autoSpanMs((range?.latest ?? hi) - (range?.earliest ?? lo));
   checkBucketCount(lo, hi, span);
-  const starts = bucketStarts(lo, hi, span, tz, MAX_BUCKETS);
+  const starts = cachedBucketStarts(lo, hi, span, tz);
   const nb = starts.length;
   const buckets = new Buckets(starts, span, tz, hi);
   const by = pipe.by;
@@ -51,31 +51,24 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   for (const { seg: s, rows } of picks) {
     const seg = ds.segments[s]!;
     const col = by === null ? undefined : dictColumn(columnOf(seg, by));
+    // The common cases count in one pass as they find each row's bucket: no BY field (or a
+    // segment without it: NULL), and a single-valued dictionary column.
+    if (!col) {
+      buckets.countRows(seg.time, rows, totals, by === null ? null : noField);
+      continue;
+    }
+    const cell = col.kind === "num" ? null : cellFor(perDict, col.dict, nb);
+    if (col.kind === "str") {
+      buckets.countIds(seg.time, rows, col.ids, totals, noField, cell!.counts, nb);
+      continue;
+    }
+    // Else two passes of small loops, each compiled for one kind of array: the bucket of every
+    // row (-1: no time or no bucket), then the counts.
     const bucketOf = scratchInt32(SCRATCH.timechartBuckets, rows.length);
-    // Two passes of small loops, each compiled for one kind of array: the bucket of every row
-    // (-1: no time or no bucket), then the counts (one function over every column kind was
-    // recompiled again and again in the bench's first runs).
     buckets.of(seg.time, rows, bucketOf);
     countTotals(bucketOf, rows.length, totals);
-    if (by === null) continue;
-    if (!col) {
-      countTotals(bucketOf, rows.length, noField);
-      continue;
-    }
-    if (col.kind === "num") {
-      countNumbers(col.values, rows, bucketOf, noField, numCounts, nb);
-      continue;
-    }
-    let cell = perDict.get(col.dict) ?? null;
-    if (!cell || cell.size < col.dict.size) {
-      const size = col.dict.size;
-      const counts = new Float64Array(nb * size);
-      if (cell) counts.set(cell.counts);
-      cell = { size, counts };
-      perDict.set(col.dict, cell);
-    }
-    if (col.kind === "str") countIds(col.ids, rows, bucketOf, noField, cell.counts, nb);
-    else countMulti(col.offsets, col.ids, rows, bucketOf, noField, cell.counts, nb);
+    if (col.kind === "num") countNumbers(col.values, rows, bucketOf, noField, numCounts, nb);
+    else countMulti(col.offsets, col.ids, rows, bucketOf, noField, cell!.counts, nb);
   }
   const name = pipe.aggregations[0]!.as;
   // The result is columns: `_time` in seconds, then one count column per series (see columns.ts).
@@ -143,6 +136,35 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
 }
 
 /**
+ * `bucketStarts` of the last few (range, span, zone) asked: a one-minute timechart over a month
+ * is 44 746 calendar computations (7% of the query), the same each time a dashboard re-runs.
+ */
+function cachedBucketStarts(lo: number, hi: number, span: number, tz: string): number[] {
+  const key = `${lo}|${hi}|${span}|${tz}`;
+  let starts = startsCache.get(key);
+  if (!starts) {
+    starts = bucketStarts(lo, hi, span, tz, MAX_BUCKETS);
+    if (startsCache.size >= 4) startsCache.delete(startsCache.keys().next().value!);
+    startsCache.set(key, starts);
+  }
+  return starts;
+}
+const startsCache = new Map<string, number[]>();
+
+/** The count cells of a dictionary, grown when the dictionary has grown. */
+function cellFor(perDict: Map<Dict, { size: number; counts: Float64Array }>, dict: Dict, nb: number): { size: number; counts: Float64Array } {
+  let cell = perDict.get(dict) ?? null;
+  if (!cell || cell.size < dict.size) {
+    const size = dict.size;
+    const counts = new Float64Array(nb * size);
+    if (cell) counts.set(cell.counts);
+    cell = { size, counts };
+    perDict.set(dict, cell);
+  }
+  return cell;
+}
+
+/**
  * Bucket of an event time: rows of a segment ascend in time, so a row mostly stays in the
  * bucket of the previous one; a new bucket is found by arithmetic on the starts in UTC (buckets
  * shorter than a day are `span` apart: the floor of (t - s0) / span, checked against the
@@ -156,6 +178,9 @@ class Buckets {
   /** Bucket start → index, made only if a start is not where `span` arithmetic puts it (DST): 44 746 inserts of boxed doubles were a tenth of a one-minute timechart. */
   private index: Map<number, number> | null = null;
 
+  /** bounds[b] = start of bucket b; bounds[nb] = the end of the last one (after `hi`). */
+  private readonly bounds: Float64Array;
+
   constructor(
     private readonly starts: number[],
     private readonly span: number,
@@ -166,11 +191,28 @@ class Buckets {
     this.nb = starts.length;
     this.s0 = starts[0]!;
     this.regular = (tz === "UTC" || tz === "Etc/UTC") && span < 86_400_000 && starts.every((x, i) => x === this.s0 + i * span);
+    this.bounds = new Float64Array(this.nb + 1);
+    this.bounds.set(starts);
+    this.bounds[this.nb] = hi + 1;
+  }
+
+  /**
+   * The bucket of `t`, a time at or after bucket `b`'s start: rows ascend in time, and at one-minute
+   * buckets a segment's next event is mostly one or two buckets on (most rows change bucket), so a
+   * short walk forward over the bounds comes before the arithmetic of `find`.
+   */
+  private next(t: number, b: number): number {
+    const bounds = this.bounds;
+    if (b >= 0 && t >= bounds[b]!) {
+      const last = Math.min(this.nb, b + 4);
+      for (let k = b + 1; k < last; k++) if (t < bounds[k + 1]!) return t >= bounds[k]! ? k : this.find(t);
+    }
+    return this.find(t);
   }
 
   /** out[i] = bucket of row rows[i] (-1: no time, or outside every bucket). */
   of(time: Float64Array, rows: Uint32Array, out: Int32Array): void {
-    const starts = this.starts;
+    const bounds = this.bounds;
     let curStart = Infinity;
     let curEnd = -Infinity;
     let b = -1;
@@ -181,11 +223,54 @@ class Buckets {
         continue;
       }
       if (!(t >= curStart && t < curEnd)) {
-        b = this.find(t);
-        curStart = b >= 0 ? starts[b]! : t;
-        curEnd = b >= 0 ? (starts[b + 1] ?? this.hi + 1) : t;
+        b = this.next(t, b);
+        curStart = b >= 0 ? bounds[b]! : t;
+        curEnd = b >= 0 ? bounds[b + 1]! : t;
       }
       out[i] = b;
+    }
+  }
+
+  /** totals[bucket]++ (and also[bucket]++ when given) for every row with a bucket, in one pass. */
+  countRows(time: Float64Array, rows: Uint32Array, totals: Float64Array, also: Float64Array | null): void {
+    const bounds = this.bounds;
+    let curStart = Infinity;
+    let curEnd = -Infinity;
+    let b = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const t = time[rows[i]!]!;
+      if (t !== t) continue;
+      if (!(t >= curStart && t < curEnd)) {
+        b = this.next(t, b);
+        curStart = b >= 0 ? bounds[b]! : t;
+        curEnd = b >= 0 ? bounds[b + 1]! : t;
+      }
+      if (b < 0) continue;
+      totals[b]!++;
+      if (also !== null) also[b]!++;
+    }
+  }
+
+  /** `countRows` and, per row, counts[id × nb + bucket]++ of a dictionary column (id 0, no value: noField). */
+  countIds(time: Float64Array, rows: Uint32Array, ids: ArrayLike<number>, totals: Float64Array, noField: Float64Array, counts: Float64Array, nb: number): void {
+    const bounds = this.bounds;
+    let curStart = Infinity;
+    let curEnd = -Infinity;
+    let b = -1;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const t = time[r]!;
+      if (t !== t) continue;
+      if (!(t >= curStart && t < curEnd)) {
+        b = this.next(t, b);
+        curStart = b >= 0 ? bounds[b]! : t;
+        curEnd = b >= 0 ? bounds[b + 1]! : t;
+      }
+      if (b < 0) continue;
+      totals[b]!++;
+      const id = ids[r]!;
+      if (id === 0) noField[b]!++;
+      else counts[id * nb + b]!++;
     }
   }
 
@@ -214,17 +299,6 @@ function countTotals(bucketOf: Int32Array, n: number, counts: Float64Array): voi
   for (let i = 0; i < n; i++) {
     const b = bucketOf[i]!;
     if (b >= 0) counts[b]!++;
-  }
-}
-
-/** A dictionary column: counts[id × nb + bucket]; rows without a value count as NULL. */
-function countIds(ids: ArrayLike<number>, rows: Uint32Array, bucketOf: Int32Array, noField: Float64Array, counts: Float64Array, nb: number): void {
-  for (let i = 0; i < rows.length; i++) {
-    const b = bucketOf[i]!;
-    if (b < 0) continue;
-    const id = ids[rows[i]!]!;
-    if (id === 0) noField[b]!++;
-    else counts[id * nb + b]!++;
   }
 }
 
