@@ -21,17 +21,8 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   if (!pipe || pipe.kind !== "timechart") return null;
   if (pipe.aggregations.length !== 1 || pipe.aggregations[0]!.fn !== "count" || pipe.aggregations[0]!.arg) return null;
   if (picks.length === 0) return null;
-  // Bucket range: the data's time extent (rows ascend in time, NaN first), widened by the query's range.
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const { seg, rows } of picks) {
-    const time = ds.segments[seg]!.time;
-    let i = 0;
-    while (i < rows.length && Number.isNaN(time[rows[i]!]!)) i++;
-    if (i === rows.length) continue;
-    lo = Math.min(lo, time[rows[i]!]!);
-    hi = Math.max(hi, time[rows[rows.length - 1]!]!);
-  }
+  // Bucket range: the data's time extent, widened by the query's range.
+  let [lo, hi] = timeExtent(ds, picks);
   if (!Number.isFinite(lo)) return null;
   const range = plan.timeRange;
   if (range?.earliest != null) lo = Math.min(lo, range.earliest);
@@ -42,8 +33,54 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
   const nb = starts.length;
   const buckets = new Buckets(starts, span, tz, hi);
   const by = pipe.by;
-  // Per dictionary: counts[id * buckets + bucket], so each value's series is one contiguous run
-  // (handed on as the result column without a copy); events without the field count in `noField` (NULL).
+  // Each phase is its own function: one long function was optimized while its first loop ran
+  // and deoptimized at the code after it (no type feedback yet) on each of the first runs.
+  const counts = countPicks(ds, picks, by, buckets, nb);
+  const name = pipe.aggregations[0]!.as;
+  // The result is columns: `_time` in seconds, then one count column per series (see columns.ts).
+  const time = secondsOf(starts);
+  if (by === null) return columnarTable(["_time", name], [time, counts.totals], nb);
+  const series = seriesOfCounts(counts, nb, pipe.useNull ?? true);
+  const { keys, other, hasOther } = limitSeries(series, pipe.limit, nb);
+  const withOther = hasOther && pipe.useOther;
+  const fields = ["_time", ...keys, ...(withOther ? ["OTHER"] : [])];
+  return columnarTable(fields, [time, ...keys.map((k) => series.get(k)!.counts), ...(withOther ? [other] : [])], nb);
+}
+
+/** [first, last] event time of the picked rows (rows ascend in time, NaN first); [Infinity, -Infinity] for none. */
+function timeExtent(ds: Dataset, picks: SegmentPick[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { seg, rows } of picks) {
+    const time = ds.segments[seg]!.time;
+    let i = 0;
+    while (i < rows.length && Number.isNaN(time[rows[i]!]!)) i++;
+    if (i === rows.length) continue;
+    lo = Math.min(lo, time[rows[i]!]!);
+    hi = Math.max(hi, time[rows[rows.length - 1]!]!);
+  }
+  return [lo, hi];
+}
+
+/** Bucket starts in seconds, the `_time` column. */
+function secondsOf(starts: number[]): Float64Array {
+  const time = new Float64Array(starts.length);
+  for (let b = 0; b < starts.length; b++) time[b] = starts[b]! / 1000;
+  return time;
+}
+
+/** The counts of a timechart: per dictionary, per number, without the field, and in all. */
+interface Counts {
+  /** Per dictionary: counts[id * buckets + bucket], so each value's series is one contiguous run (handed on as the result column without a copy). */
+  perDict: Map<Dict, { size: number; counts: Float64Array }>;
+  numCounts: Map<number, Float64Array>;
+  /** Events without the field (NULL). */
+  noField: Float64Array;
+  totals: Float64Array;
+}
+
+/** Counts the picked rows per bucket and BY value. */
+function countPicks(ds: Dataset, picks: SegmentPick[], by: string | null, buckets: Buckets, nb: number): Counts {
   const perDict = new Map<Dict, { size: number; counts: Float64Array }>();
   const noField = new Float64Array(nb);
   const numCounts = new Map<number, Float64Array>();
@@ -70,41 +107,23 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
     if (col.kind === "num") countNumbers(col.values, rows, bucketOf, noField, numCounts, nb);
     else countMulti(col.offsets, col.ids, rows, bucketOf, noField, cell!.counts, nb);
   }
-  const name = pipe.aggregations[0]!.as;
-  // The result is columns: `_time` in seconds, then one count column per series (see columns.ts).
-  const time = new Float64Array(nb);
-  for (let b = 0; b < nb; b++) time[b] = starts[b]! / 1000;
-  if (by === null) return columnarTable(["_time", name], [time, totals], nb);
-  // Series: text value → per-bucket counts.
-  const series = new Map<string, { value: Scalar; counts: Float64Array; total: number }>();
-  type Series = { value: Scalar; counts: Float64Array; total: number };
+  return { perDict, numCounts, noField, totals };
+}
+
+type Series = { value: Scalar; counts: Float64Array; total: number };
+
+/** Series: text value → per-bucket counts, in the order the general executor makes them. */
+function seriesOfCounts({ perDict, numCounts, noField }: Counts, nb: number, useNull: boolean): Map<string, Series> {
+  const series = new Map<string, Series>();
   const seriesOf = (key: string, value: Scalar): Series => {
     let sr = series.get(key);
     if (!sr) series.set(key, (sr = { value, counts: new Float64Array(nb), total: 0 }));
     return sr;
   };
-  const add = (key: string, value: Scalar, b: number, n: number) => {
-    const sr = seriesOf(key, value);
-    sr.counts[b]! += n;
-    sr.total += n;
-  };
   for (const [dict, c] of perDict) {
     // Series are made in the order a walk bucket by bucket (ids ascending within one) meets
     // them, as the general executor's order of first appearance: by first bucket, then id.
-    const found: Array<{ first: number; id: number; total: number }> = [];
-    for (let id = 1; id < c.size; id++) {
-      const base = id * nb;
-      let first = -1;
-      let total = 0;
-      for (let b = 0; b < nb; b++) {
-        const n = c.counts[base + b]!;
-        if (n === 0) continue;
-        if (first < 0) first = b;
-        total += n;
-      }
-      if (first >= 0) found.push({ first, id, total });
-    }
-    found.sort((x, y) => x.first - y.first || x.id - y.id);
+    const found = seriesInCells(c.counts, c.size, nb);
     for (const { id, total } of found) {
       const text = dict.values[id]!;
       const run = c.counts.subarray(id * nb, id * nb + nb);
@@ -117,8 +136,14 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
       }
     }
   }
-  for (const [v, c] of numCounts) for (let b = 0; b < nb; b++) if (c[b]! > 0) add(String(v), v, b, c[b]!);
-  const useNull = pipe.useNull ?? true;
+  for (const [v, c] of numCounts) {
+    for (let b = 0; b < nb; b++) {
+      if (!(c[b]! > 0)) continue;
+      const sr = seriesOf(String(v), v);
+      sr.counts[b]! += c[b]!;
+      sr.total += c[b]!;
+    }
+  }
   if (useNull) {
     let nul: Series | null = null;
     for (let b = 0; b < nb; b++) {
@@ -129,10 +154,25 @@ export function tryFastTimechart(ds: Dataset, picks: SegmentPick[], pipe: Pipe |
       nul.total += n;
     }
   }
-  const { keys, other, hasOther } = limitSeries(series, pipe.limit, nb);
-  const withOther = hasOther && pipe.useOther;
-  const fields = ["_time", ...keys, ...(withOther ? ["OTHER"] : [])];
-  return columnarTable(fields, [time, ...keys.map((k) => series.get(k)!.counts), ...(withOther ? [other] : [])], nb);
+  return series;
+}
+
+/** The ids with counts in a dictionary's cells, by first bucket then id, with their totals. */
+function seriesInCells(counts: Float64Array, size: number, nb: number): Array<{ first: number; id: number; total: number }> {
+  const found: Array<{ first: number; id: number; total: number }> = [];
+  for (let id = 1; id < size; id++) {
+    const base = id * nb;
+    let first = -1;
+    let total = 0;
+    for (let b = 0; b < nb; b++) {
+      const n = counts[base + b]!;
+      if (n === 0) continue;
+      if (first < 0) first = b;
+      total += n;
+    }
+    if (first >= 0) found.push({ first, id, total });
+  }
+  return found.sort((x, y) => x.first - y.first || x.id - y.id);
 }
 
 /**
