@@ -151,9 +151,7 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   const untilKey = source.until ? keyFunction(ds, source.until.keys, interner, state.ctx.eval, nullKeys) : null;
   const nPos = positive.length;
   // Timestamps of the candidates, gathered once: maxspan and missing-event checks read them often.
-  const candTs = new Float64Array(list.length);
-  const tsOfSeg = state.keys ? state.keys.ts : ds.segments.map((sg) => sg.time);
-  for (let i = 0; i < list.length; i++) candTs[i] = tsOfSeg[list.seg[i]!]![list.row[i]!]!;
+  const candTs = candidateTimes(list, state.keys ? state.keys.ts : ds.segments.map((sg) => sg.time));
   const tsOf = (i: number): number => candTs[i]!;
   const maxspan = source.maxspanMs === null ? null : source.maxspanMs * (state.ctx.timeUnitsPerMs ?? 1);
   const exceeds = (from: number, to: number): boolean => maxspan !== null && maxspan > 0 && to - from > maxspan;
@@ -249,6 +247,16 @@ export function runSequence(source: SequenceSource, state: RunState): Stream {
   scanCandidates({ list, bits, stageBit, keyFns, sameKeys, interner, partials, untilKey, untilBit, limit, done: () => completed.length, cancel: state.ctx.cancel });
   completed.sort((a, b) => a.end - b.end || a.start - b.start || compareKeyTuples(interner.values[a.key]!, interner.values[b.key]!));
   return { kind: "sequences", sequences: completed.map((c) => c.hit) };
+}
+
+/**
+ * The timestamp of each candidate. Its own function: as a loop inside `runSequence` it was
+ * compiled on entry (OSR) and deoptimized at the code after it on each of the first runs.
+ */
+function candidateTimes(list: EventList, tsOfSeg: Float64Array[]): Float64Array {
+  const out = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = tsOfSeg[list.seg[i]!]![list.row[i]!]!;
+  return out;
 }
 
 /** What the candidate scan reads (see scanCandidates). */
