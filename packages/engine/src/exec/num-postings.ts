@@ -21,6 +21,9 @@ const BUDGET_BYTES = 64 * 2 ** 20;
 let spent = 0;
 
 const built = new WeakMap<Float64Array, Postings | null>();
+const released = new FinalizationRegistry<number>((bytes) => {
+  spent -= bytes;
+});
 /** Per-value counts, then write cursors, while one column's lists are built (left zeroed). */
 const scratch = new Uint32Array(65537);
 
@@ -50,9 +53,13 @@ function postingsFor(values: Float64Array, smallInts: boolean): Postings | null 
   const hit = built.get(values);
   if (hit !== undefined) return hit;
   if (!smallInts || values.length < MIN_ROWS) return null;
-  const bytes = values.length * 4;
-  const p = spent + bytes <= BUDGET_BYTES ? build(values) : null;
-  if (p) spent += p.rows.byteLength + p.offsets.byteLength + p.values.byteLength;
+  const p = spent + values.length * 4 <= BUDGET_BYTES ? build(values) : null;
+  if (p) {
+    const bytes = p.rows.byteLength + p.offsets.byteLength + p.values.byteLength;
+    spent += bytes;
+    // The budget is given back when the column (its dataset) is collected.
+    released.register(values, bytes);
+  }
   built.set(values, p);
   return p;
 }
