@@ -8,7 +8,7 @@
  * - the rest (lineage) fetches the selected events whole, as before.
  * Each way gives the response `runEql` gives on the same files loaded locally.
  */
-import { lowerEql, parseEql, runEql, type EqlOptions, type EqlResponse } from "@quarry/engine";
+import { planEql, runEql, type EqlOptions, type EqlResponse } from "@quarry/engine";
 import { Connection } from "./conn.ts";
 import type { Target } from "./layout.ts";
 import { fetchScoped, planScope, type RemoteOptions } from "./remote.ts";
@@ -19,17 +19,13 @@ import { knownMappings, runEqlTwoPhase } from "./two-phase.ts";
 /** Runs EQL on a ClickHouse dataset; the response equals `runEql` on the same files loaded locally. */
 export async function runEqlRemote(target: Target, query: string, opts: EqlOptions = {}, remote: RemoteOptions = {}): Promise<EqlResponse> {
   const started = performance.now();
-  const plan = lowerEql(parseEql(query), {
-    dialect: opts.dialect ?? "elastic",
-    ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
-    eventCategoryField: opts.eventCategoryField ?? "event.category",
-  });
+  const plan = planEql(query, opts);
   const conn = new Connection(target.url);
   try {
     const scope = await planScope(conn, target, plan, remote);
     const cut = eqlReduction(plan, scope.pred, scope.ctx, { size: opts.size ?? 10, timestampField: opts.timestampField ?? "@timestamp", tiebreakerField: opts.tiebreakerField ?? null });
     const fields = cut ? null : planFields(plan);
-    const mappings = fields ? knownMappings(remote.mappings) : null;
+    const mappings = fields ? knownMappings(scope.mappings) : null;
     if (fields && mappings) {
       const res = await runEqlTwoPhase(scope, target, plan, query, opts, remote, fields, mappings);
       return { ...res, took: Math.round(performance.now() - started) };

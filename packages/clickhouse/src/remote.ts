@@ -13,6 +13,7 @@ import {
   runSpl,
   runSplPipes,
   type FieldType,
+  type MappingSummary,
   type QueryPlan,
   type SplOptions,
   type SplResult,
@@ -89,15 +90,35 @@ export interface PlanScope {
   pred: Pred | null;
   /** Signal and query id of the run, for every request it makes. */
   req: { signal?: AbortSignal; queryId?: string };
+  /** The request's mappings with what each declares. */
+  mappings: DeclaredMapping[];
+}
+
+/** A mapping with what it declares, read once by applying it to an empty dataset (null: it does not parse). */
+export interface DeclaredMapping {
+  text: string;
+  index?: string;
+  summary: MappingSummary | null;
+}
+
+function declareMappings(mappings: RemoteOptions["mappings"]): DeclaredMapping[] {
+  return (mappings ?? []).map((m) => {
+    try {
+      return { ...m, summary: applyMapping(new Dataset(), m.text, m.index === undefined ? {} : { index: m.index }) };
+    } catch {
+      // A bad mapping is reported by the local apply after the fetch.
+      return { ...m, summary: null };
+    }
+  });
 }
 
 /** Reads the dataset's metadata and compiles the plan's event selection. */
 export async function planScope(conn: Connection, target: Target, plan: QueryPlan, opts: RemoteOptions): Promise<PlanScope> {
   const req = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.queryId ? { queryId: opts.queryId } : {}) };
   const info = await readInfo(conn, target.dataset, { mustExist: true, ...(opts.signal ? { signal: opts.signal } : {}) });
-  const facts = mappingFacts(opts.mappings);
-  const ctx = { info, ...facts, mappedAliases: (opts.mappings ?? []).length > 0 };
-  return { conn, info, ctx, pred: planPredicate(plan, ctx), req };
+  const mappings = declareMappings(opts.mappings);
+  const ctx = { info, ...mappingFacts(mappings), mappedAliases: mappings.length > 0 };
+  return { conn, info, ctx, pred: planPredicate(plan, ctx), req, mappings };
 }
 
 /** Fetches the events a plan needs and rebuilds them into a local dataset. */
@@ -133,22 +154,18 @@ export async function fetchScoped(scope: PlanScope, target: Target, plan: QueryP
 }
 
 /** What the mappings declare (types, aliases, null values), read by applying them to an empty dataset. */
-function mappingFacts(mappings: RemoteOptions["mappings"]): { fieldTypes: Map<string, FieldType>; mappedNames: Set<string> } {
+function mappingFacts(mappings: DeclaredMapping[]): { fieldTypes: Map<string, FieldType>; mappedNames: Set<string> } {
   const fieldTypes = new Map<string, FieldType>();
   const mappedNames = new Set<string>();
-  for (const m of mappings ?? []) {
-    try {
-      const summary = applyMapping(new Dataset(), m.text, m.index === undefined ? {} : { index: m.index });
-      for (const [name, t] of Object.entries(summary.types)) {
-        // The same name typed differently by two indices: compare by neither.
-        const seen = fieldTypes.get(name);
-        fieldTypes.set(name, seen === undefined || seen === t ? t : "mixed");
-      }
-      for (const [alias, target] of Object.entries(summary.aliases)) mappedNames.add(alias).add(target);
-      for (const name of Object.keys(summary.nullValues)) mappedNames.add(name);
-    } catch {
-      // A bad mapping is reported by the local apply after the fetch.
+  for (const { summary } of mappings) {
+    if (!summary) continue;
+    for (const [name, t] of Object.entries(summary.types)) {
+      // The same name typed differently by two indices: compare by neither.
+      const seen = fieldTypes.get(name);
+      fieldTypes.set(name, seen === undefined || seen === t ? t : "mixed");
     }
+    for (const [alias, target] of Object.entries(summary.aliases)) mappedNames.add(alias).add(target);
+    for (const name of Object.keys(summary.nullValues)) mappedNames.add(name);
   }
   return { fieldTypes, mappedNames };
 }

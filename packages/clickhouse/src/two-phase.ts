@@ -15,33 +15,26 @@
  * events in the same order; mappings apply to it as to the whole rebuild (their `index` decided by
  * the same first events, whose `_index`/`source` are fetched for it).
  */
-import { Dataset, QueryError, applyMapping, eqlExecContext, eqlUnknownFields, eventHit, executePlan, segmentIndex, type EqlHit, type EqlOptions, type EqlResponse, type MappingSummary, type QueryPlan } from "@quarry/engine";
+import { Dataset, applyMapping, checkedUnknownFields, eqlCapsFromEnd, eqlExecContext, eqlResponseSize, eventHit, executePlan, segmentIndex, shapeEqlHits, type EqlHit, type EqlOptions, type EqlResponse, type MappingSummary, type QueryPlan } from "@quarry/engine";
 import { tables, type DatasetInfo, type SegmentMeta, type Target } from "./layout.ts";
 import { eventColumns, rebuildDataset } from "./rebuild.ts";
-import { whereLoaded, type PlanScope, type RemoteOptions } from "./remote.ts";
-import { capsFromEnd, shapeHits, shownEvents, type EventRef } from "./eql-shape.ts";
+import { whereLoaded, type DeclaredMapping, type PlanScope, type RemoteOptions } from "./remote.ts";
 import { ident, literal } from "./sql.ts";
 import type { PlanFields } from "./plan-fields.ts";
 import { candidateKeyFilter } from "./candidate-keys.ts";
 
-/** A mapping with what it declares (read once from an empty dataset). */
-export interface KnownMapping {
-  text: string;
-  index?: string;
-  summary: MappingSummary;
+/** One stored event of the executed (narrow) dataset: segment index and row. */
+interface EventRef {
+  seg: number;
+  row: number;
 }
 
-/** The mappings' declarations, or null when one does not parse (the one-phase path reports it). */
-export function knownMappings(mappings: RemoteOptions["mappings"]): KnownMapping[] | null {
-  const out: KnownMapping[] = [];
-  for (const m of mappings ?? []) {
-    try {
-      out.push({ ...m, summary: applyMapping(new Dataset(), m.text, m.index === undefined ? {} : { index: m.index }) });
-    } catch {
-      return null;
-    }
-  }
-  return out;
+/** A mapping that parses, with what it declares. */
+export type KnownMapping = DeclaredMapping & { summary: MappingSummary };
+
+/** The mappings when every one parses, else null (the one-phase path reports the bad one). */
+export function knownMappings(mappings: DeclaredMapping[]): KnownMapping[] | null {
+  return mappings.every((m): m is KnownMapping => m.summary !== null) ? mappings : null;
 }
 
 /** The columns of the first phase. */
@@ -116,19 +109,17 @@ export async function runEqlTwoPhase(scope: PlanScope, target: Target, plan: Que
   for (const m of mappings) applyMapping(narrow, m.text, m.index === undefined ? {} : { index: m.index });
 
   // The engine's run, as `runEql` does it on a whole rebuild.
-  const unknown = eqlUnknownFields(narrow, plan);
-  if (opts.strictFields && unknown.length > 0) {
-    const f = unknown[0]!;
-    throw new QueryError(`Unknown column [${f.name}]`, f.span ?? { start: 0, end: query.length }, []);
-  }
-  const size = Math.max(0, Math.floor(opts.size ?? 10));
+  checkedUnknownFields(narrow, plan, query, opts);
+  const size = eqlResponseSize(opts);
   const stream = executePlan(narrow, plan, eqlExecContext(narrow, { ...opts, size }));
-  const fromEnd = capsFromEnd(plan);
+  const fromEnd = eqlCapsFromEnd(plan);
 
-  // Phase 2: the complete events of the hits the response shows.
-  const shown = shownEvents(stream, size, fromEnd);
+  // Phase 2: the complete events of the hits the response shows (the engine's shaping, run once
+  // to list them and once with the complete events).
+  const shown: EventRef[] = [];
+  shapeEqlHits(stream, size, fromEnd, (seg, row) => (shown.push({ seg, row }), { missing: true }));
   const hit = await completeHits(scope, target, narrow, shown, mappings, remote, opts.indexName);
-  const hits = shapeHits(stream, size, fromEnd, hit);
+  const hits = shapeEqlHits(stream, size, fromEnd, (seg, row) => hit({ seg, row }));
   return { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits };
 }
 

@@ -51,7 +51,7 @@ export { orderKeysFor } from "./exec/order.ts";
 export type { OrderSpec } from "./exec/order.ts";
 export { processTree, processTreeForEvent } from "./views/process-tree.ts";
 export type { LoadedLibrary, ProcessConnection, ProcessNode, ProcessTree, ProcessTreeOptions } from "./views/process-tree.ts";
-export { runEql, runEqlPlan, runEqlDetailed, eqlUnknownFields, eqlExecContext, eventHit } from "./api/eql.ts";
+export { runEql, runEqlPlan, runEqlDetailed, eqlUnknownFields, eqlExecContext, eventHit, planEql, checkedUnknownFields, eqlResponseSize, eqlCapsFromEnd, shapeEqlHits } from "./api/eql.ts";
 export type { EqlOptions, EqlResponse, EqlHit, EqlSequence, EqlDetailedResult, UnknownField } from "./api/eql.ts";
 export * from "./lang/eql/index.ts";
 export { pivot, pivotSummaryOf, RELATED as PIVOT_RELATED, userKey, looksLikeIp } from "./views/pivot.ts";

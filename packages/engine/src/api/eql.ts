@@ -90,19 +90,34 @@ export function runEqlDetailed(ds: Dataset, query: string, opts: EqlOptions = {}
 /** `earlyStop`: let executors stop once `size` results are certain (the uncapped count is then not known). */
 function runEqlInternal(ds: Dataset, query: string, opts: EqlOptions, earlyStop: boolean): EqlDetailedResult {
   const started = performance.now();
-  const ast = parseEql(query);
-  const plan = lowerEql(ast, {
+  const plan = planEql(query, opts);
+  const unknownFields = checkedUnknownFields(ds, plan, query, opts);
+  const { response, matched } = runPlan(ds, plan, opts, started, earlyStop);
+  return { response, matched, unknownFields };
+}
+
+/** Parses and lowers an EQL query with the request's dialect, case sensitivity and category field. */
+export function planEql(query: string, opts: EqlOptions = {}): QueryPlan {
+  return lowerEql(parseEql(query), {
     dialect: opts.dialect ?? "elastic",
     ...(opts.caseSensitive !== undefined ? { caseSensitive: opts.caseSensitive } : {}),
     eventCategoryField: opts.eventCategoryField ?? "event.category",
   });
+}
+
+/** `eqlUnknownFields`, refused as Elasticsearch refuses them ("Unknown column") when the request is strict. */
+export function checkedUnknownFields(ds: Dataset, plan: QueryPlan, query: string, opts: EqlOptions): UnknownField[] {
   const unknownFields = eqlUnknownFields(ds, plan);
   if (opts.strictFields && unknownFields.length > 0) {
     const f = unknownFields[0]!;
     throw new QueryError(`Unknown column [${f.name}]`, f.span ?? { start: 0, end: query.length }, []);
   }
-  const { response, matched } = runPlan(ds, plan, opts, started, earlyStop);
-  return { response, matched, unknownFields };
+  return unknownFields;
+}
+
+/** How many results a response lists at most (the request's `size`, 10 by default). */
+export function eqlResponseSize(opts: EqlOptions): number {
+  return Math.max(0, Math.floor(opts.size ?? 10));
 }
 
 /** Runs an already lowered EQL plan and shapes the response. */
@@ -126,12 +141,11 @@ export function eqlUnknownFields(ds: Dataset, plan: QueryPlan): UnknownField[] {
 }
 
 function runPlan(ds: Dataset, plan: QueryPlan, opts: EqlOptions, started: number, earlyStop: boolean): { response: EqlResponse; matched: number } {
-  const size = Math.max(0, Math.floor(opts.size ?? 10));
+  const size = eqlResponseSize(opts);
   const ctx = eqlExecContext(ds, { ...opts, size });
   if (!earlyStop) delete ctx.size;
   const stream = executePlan(ds, plan, ctx);
-  const fromEnd = lastLimit(plan) === "tail";
-  const hits = shape(ds, stream, size, fromEnd, opts.indexName);
+  const hits = shapeEqlHits(stream, size, eqlCapsFromEnd(plan), (segIndex, row) => eventHit(ds, segIndex, row, opts.indexName));
   const matched = stream.kind === "events" ? stream.events.length : stream.kind === "sequences" ? stream.sequences.length : stream.rows.length;
   return { response: { is_partial: false, is_running: false, took: Math.round(performance.now() - started), timed_out: false, hits }, matched };
 }
@@ -159,12 +173,12 @@ export function eqlExecContext(ds: Dataset, opts: EqlOptions = {}): ExecContext 
 }
 
 /** Whether the last head/tail pipe is a tail: the size cap then keeps the last results. */
-function lastLimit(plan: QueryPlan): "head" | "tail" | null {
+export function eqlCapsFromEnd(plan: QueryPlan): boolean {
   for (let i = plan.pipes.length - 1; i >= 0; i--) {
     const k = plan.pipes[i]!.kind;
-    if (k === "head" || k === "tail") return k;
+    if (k === "head" || k === "tail") return k === "tail";
   }
-  return null;
+  return false;
 }
 
 /** FILETIME ticks (100 ns since 1601) look like 1.3e17; epoch ms like 1.6e12. */
@@ -179,8 +193,11 @@ function detectTimeUnits(ds: Dataset, field: string): number {
   return 1;
 }
 
-function shape(ds: Dataset, stream: Stream, size: number, fromEnd: boolean, indexName?: (segmentId: number) => string | undefined): EqlResponse["hits"] {
-  const hit = (segIndex: number, row: number): EqlHit => eventHit(ds, segIndex, row, indexName);
+/**
+ * The response hits of an executed plan: the first `size` results (the last after a tail), each
+ * event in the form `hit` gives it (a remote run builds hits from events fetched afterwards).
+ */
+export function shapeEqlHits(stream: Stream, size: number, fromEnd: boolean, hit: (segIndex: number, row: number) => EqlHit): EqlResponse["hits"] {
   switch (stream.kind) {
     case "events": {
       const n = stream.events.length;
