@@ -9,18 +9,7 @@ import { Dataset } from "../../src/store/dataset.ts";
 import type { Segment } from "../../src/store/types.ts";
 import { compareEvents, mergeSelections, type EventList, type OrderKeys } from "../../src/exec/event-list.ts";
 import { radixOrder } from "../../src/exec/global-order.ts";
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/rng.ts";
 
 /** Segments stored as the store stores them: (time, seq) ascending with NaN first; seq unique across the dataset. */
 function dataset(seed: number, segments: number, maxRows = 60, ds = new Dataset()): Dataset {

@@ -6,17 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { postingsSelect } from "../../src/exec/num-postings.ts";
 import { Dataset, ingestBytes, runEql } from "../../src/index.ts";
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/rng.ts";
 
 const scan = (values: Float64Array, lits: number[], lo: number, hi: number): number[] => {
   const out: number[] = [];

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { Dataset, ingestBytes } from "../../src/index.ts";
+import { rng as prng } from "../support/rng.ts";
 
 /**
  * Damaged copies of real files (bytes flipped, cut short, chunked oddly): ingest never throws,
@@ -20,18 +21,6 @@ const FILES = [
   "pan-traffic-beats-testdata/traffic_subset.log",
   "atomic-regsvr32/normalized-T1117-AtomicRed-regsvr32.json",
 ];
-
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function damage(bytes: Uint8Array, rand: () => number): Uint8Array {
   const out = bytes.slice(0, Math.max(1, Math.floor(bytes.length * (0.3 + 0.7 * rand()))));
