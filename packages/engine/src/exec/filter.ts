@@ -296,10 +296,11 @@ function smallIntPresence(values: Float64Array): Uint32Array | null {
   return bits;
 }
 
-/** Whether a column's presence bitset rules out every literal (none of them occurs in it). */
-function noneOccur(values: Float64Array, lits: number[]): boolean {
-  if (!lits.every((l) => l >= 0 && l < 65536 && (l | 0) === l)) return false;
-  const bits = smallIntPresence(values);
+/** A whole number in [0, 65536): what the presence bitsets, IN tables and posting lists cover. */
+const isSmallInt = (l: number): boolean => l >= 0 && l < 65536 && (l | 0) === l;
+
+/** Whether a column's presence bitset (null: it holds other numbers) rules out every small-integer literal. */
+function noneOccur(bits: Uint32Array | null, lits: number[]): boolean {
   return bits !== null && lits.every((l) => (bits[l >>> 5]! & (1 << (l & 31))) === 0);
 }
 
@@ -330,12 +331,14 @@ function numericSelect(seg: Segment, expr: Expr, lo: number, hi: number, keep: U
   const col = columnOf(seg, target.name);
   if (!col || col.kind !== "num") return null;
   const v = col.values;
-  const smallLits = (op === "in" || op === "==") && lits.every((l) => l >= 0 && l < 65536 && (l | 0) === l);
-  if (smallLits && noneOccur(v, lits)) return new Uint32Array(0);
+  const smallLits = lits.every(isSmallInt);
+  const equality = op === "in" || op === "==";
+  const present = equality && smallLits ? smallIntPresence(v) : null;
+  if (noneOccur(present, lits)) return new Uint32Array(0);
   if (scratch.length < hi - lo) scratch = new Uint32Array(Math.max(hi - lo, scratch.length * 2));
   const buf = scratch;
-  // A column asked again for small integers reads its posting lists (num-postings.ts).
-  let k = smallLits ? postingsSelect(v, smallIntPresence(v) !== null, lits, lo, hi, buf) : -1;
+  // A column of small integers tested for small integers reads its posting lists (num-postings.ts).
+  let k = equality && smallLits ? postingsSelect(v, present !== null, lits, lo, hi, buf) : -1;
   if (k >= 0) return keepOnly(buf, k, keep);
   k = 0;
   // NaN (absent) fails every comparison below, as it must: only TRUE rows are selected. Each
@@ -344,7 +347,7 @@ function numericSelect(seg: Segment, expr: Expr, lo: number, hi: number, keep: U
   const x = lits[0] ?? Number.NaN;
   switch (op) {
     case "in": {
-      if (lits.every((l) => l >= 0 && l < 65536 && (l | 0) === l)) {
+      if (smallLits) {
         // Small integer literals (ports, event codes): one table read per row. A value is tested
         // only when it is exactly an integer in range (i === y; NaN and fractions are not).
         let table = smallIntTables.get(expr);
