@@ -31,29 +31,14 @@ export class SegmentBuilder {
       this.addDictionary(row, fields);
       return;
     }
-    // Events of one log mostly share their field order: match names by position against the
-    // previous event's (cheap string identity checks) and fall back to the map when they differ.
-    const names = this.lastNames;
-    const cols = this.lastCols;
     let i = 0;
     for (const name in fields) {
-      let col: ColumnBuilder;
-      if (i < names.length && names[i] === name) {
-        col = cols[i]!;
-      } else {
-        col = this.columnFor(name);
-        names[i] = name;
-        cols[i] = col;
-      }
-      i++;
+      const col = this.columnAt(i++, name);
       const value = fields[name];
       if (value === null || value === undefined) continue;
       col.add(row, value);
     }
-    if (i < names.length) {
-      names.length = i;
-      cols.length = i;
-    }
+    this.keepPositions(i);
   }
 
   /**
@@ -63,26 +48,36 @@ export class SegmentBuilder {
    * enumeration cache that for…in uses directly, so they stay on the loop in `add`.
    */
   private addDictionary(row: number, fields: FlatFields): void {
-    const names = this.lastNames;
-    const cols = this.lastCols;
     const keys = Object.keys(fields);
     for (let i = 0; i < keys.length; i++) {
       const name = keys[i]!;
-      let col: ColumnBuilder;
-      if (i < names.length && names[i] === name) {
-        col = cols[i]!;
-      } else {
-        col = this.columnFor(name);
-        names[i] = name;
-        cols[i] = col;
-      }
+      const col = this.columnAt(i, name);
       const value = fields[name];
       if (value === null || value === undefined) continue;
       col.add(row, value);
     }
-    if (keys.length < names.length) {
-      names.length = keys.length;
-      cols.length = keys.length;
+    this.keepPositions(keys.length);
+  }
+
+  /**
+   * The column of an event's `i`-th field. Events of one log mostly share their field order: the
+   * name is matched by position against the previous event's (a cheap string identity check),
+   * and looked up in the map (then remembered at that position) when it differs.
+   */
+  private columnAt(i: number, name: string): ColumnBuilder {
+    const names = this.lastNames;
+    if (i < names.length && names[i] === name) return this.lastCols[i]!;
+    const col = this.columnFor(name);
+    names[i] = name;
+    this.lastCols[i] = col;
+    return col;
+  }
+
+  /** Forgets the remembered positions past an event's `n` fields. */
+  private keepPositions(n: number): void {
+    if (n < this.lastNames.length) {
+      this.lastNames.length = n;
+      this.lastCols.length = n;
     }
   }
 
